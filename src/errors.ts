@@ -1,0 +1,48 @@
+/**
+ * Coded errors. Every error greenroom raises on purpose is a GreenroomError with a stable
+ * `code`, the HTTP status a server should answer with, and a message that says what was
+ * wrong and what to do about it.
+ */
+
+export const ErrorCodes = {
+  INPUT_NOT_FOUND: { status: 404, title: 'Input not found' },
+  EMPTY_INPUT: { status: 400, title: 'Empty input' },
+  NOT_AN_IMAGE: { status: 415, title: 'Not an image' },
+  UNSUPPORTED_FORMAT: { status: 415, title: 'Unsupported image format' },
+  CORRUPT_IMAGE: { status: 422, title: 'Corrupt image' },
+  IMAGE_TOO_LARGE: { status: 413, title: 'Image too large' },
+  INVALID_OPTION: { status: 400, title: 'Invalid option' },
+  MODEL_PACKAGE_MISSING: { status: 500, title: 'Model package missing' },
+  MODEL_CORRUPT: { status: 500, title: 'Model files corrupt' },
+  UNKNOWN_MODEL: { status: 400, title: 'Unknown model' },
+  MODEL_RUNTIME: { status: 500, title: 'Model runtime failure' },
+  STUDIO_CLOSED: { status: 503, title: 'Studio closed' },
+} as const;
+
+export type ErrorKey = keyof typeof ErrorCodes;
+export type ErrorCode = `GREENROOM_ERR_${ErrorKey}`;
+
+export class GreenroomError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly title: string;
+  /** Extra facts for machines (the field that failed, the limit that was hit...). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(key: ErrorKey, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GreenroomError';
+    this.code = `GREENROOM_ERR_${key}`;
+    this.status = ErrorCodes[key].status;
+    this.title = ErrorCodes[key].title;
+    this.details = Object.freeze({ ...details });
+  }
+
+  toJSON(): { code: ErrorCode; title: string; message: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, title: this.title, message: this.message, details: this.details };
+  }
+}
+
+export function isGreenroomError(err: unknown, key?: ErrorKey): err is GreenroomError {
+  return err instanceof GreenroomError && (key === undefined || err.code === `GREENROOM_ERR_${key}`);
+}

@@ -1,0 +1,130 @@
+/**
+ * Encoding a cutout: RGBA (or the matte alone) to PNG, WebP, AVIF or JPEG, optionally laid on a
+ * background colour and cropped to the subject with a margin.
+ */
+import sharp from 'sharp';
+import type { Rgba } from './color.ts';
+
+export const OUTPUT_FORMATS = ['png', 'webp', 'avif', 'jpeg'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const MIME_TYPES: Record<OutputFormat, string> = {
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  jpeg: 'image/jpeg',
+};
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface EncodeRequest {
+  width: number;
+  height: number;
+  /** Interleaved foreground colour. */
+  rgb: Uint8Array;
+  /** The matte, 0..255. */
+  alpha: Uint8Array;
+  format: OutputFormat;
+  /** 'alpha' writes the matte alone as a grayscale image. */
+  channels: 'rgba' | 'alpha';
+  /** Lays the cutout on this colour (always applied for JPEG, white when not given). */
+  background?: Rgba;
+  /** The region to write, in source pixels; may reach outside the frame (filled transparent or with the background). */
+  region?: Box;
+  /** 1..100, for lossy formats. */
+  quality?: number;
+}
+
+export interface EncodedImage {
+  data: Buffer;
+  format: OutputFormat;
+  mime: string;
+  width: number;
+  height: number;
+}
+
+const WHITE: Rgba = { r: 255, g: 255, b: 255, alpha: 1 };
+
+export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
+  const { width, height } = req;
+  const n = width * height;
+  const alphaOnly = req.channels === 'alpha';
+  let pixels: Uint8Array;
+  let channels: 1 | 3 | 4;
+  const background = req.background ?? (req.format === 'jpeg' && !alphaOnly ? WHITE : undefined);
+  if (alphaOnly) {
+    pixels = req.alpha;
+    channels = 1;
+  } else if (background && (background.alpha >= 1 || req.format === 'jpeg')) {
+    // Composite here on the decontaminated colours: exact, and no alpha channel to encode.
+    pixels = new Uint8Array(n * 3);
+    const bg = [background.r, background.g, background.b];
+    for (let i = 0; i < n; i++) {
+      const a = req.alpha[i]! / 255;
+      for (let c = 0; c < 3; c++) pixels[i * 3 + c] = Math.round(req.rgb[i * 3 + c]! * a + bg[c]! * (1 - a));
+    }
+    channels = 3;
+  } else {
+    pixels = new Uint8Array(n * 4);
+    const bg = background;
+    for (let i = 0; i < n; i++) {
+      const a = req.alpha[i]! / 255;
+      if (bg) {
+        // A translucent background colour: the cutout over it, as one RGBA layer.
+        const outA = a + bg.alpha * (1 - a);
+        const k = outA > 0 ? 1 / outA : 0;
+        pixels[i * 4] = Math.round((req.rgb[i * 3]! * a + bg.r * bg.alpha * (1 - a)) * k);
+        pixels[i * 4 + 1] = Math.round((req.rgb[i * 3 + 1]! * a + bg.g * bg.alpha * (1 - a)) * k);
+        pixels[i * 4 + 2] = Math.round((req.rgb[i * 3 + 2]! * a + bg.b * bg.alpha * (1 - a)) * k);
+        pixels[i * 4 + 3] = Math.round(outA * 255);
+      } else {
+        pixels[i * 4] = req.rgb[i * 3]!;
+        pixels[i * 4 + 1] = req.rgb[i * 3 + 1]!;
+        pixels[i * 4 + 2] = req.rgb[i * 3 + 2]!;
+        pixels[i * 4 + 3] = req.alpha[i]!;
+      }
+    }
+    channels = 4;
+  }
+
+  let image = sharp(pixels, { raw: { width, height, channels } });
+  let outW = width;
+  let outH = height;
+  if (req.region) {
+    const r = req.region;
+    const left = Math.max(0, r.x), top = Math.max(0, r.y);
+    const right = Math.min(width, r.x + r.width), bottom = Math.min(height, r.y + r.height);
+    image = image.extract({ left, top, width: right - left, height: bottom - top });
+    const pad = { left: left - r.x, top: top - r.y, right: r.x + r.width - right, bottom: r.y + r.height - bottom };
+    if (pad.left || pad.top || pad.right || pad.bottom) {
+      const fill = channels === 1 ? { r: 0, g: 0, b: 0, alpha: 1 } : channels === 3 && background ? { ...background, alpha: 1 } : { r: 0, g: 0, b: 0, alpha: 0 };
+      // extract and extend in one sharp pipeline need a materialised step in between.
+      image = sharp(await image.raw().toBuffer(), { raw: { width: right - left, height: bottom - top, channels } }).extend({ ...pad, background: fill });
+    }
+    outW = r.width;
+    outH = r.height;
+  }
+  if (channels === 1) image = image.toColourspace('b-w');
+  const q = req.quality;
+  switch (req.format) {
+    case 'png':
+      image = image.png({ compressionLevel: 6, adaptiveFiltering: false });
+      break;
+    case 'webp':
+      image = image.webp({ quality: q ?? 90, alphaQuality: 100, effort: 4 });
+      break;
+    case 'avif':
+      image = image.avif({ quality: q ?? 60, effort: 2 });
+      break;
+    case 'jpeg':
+      image = image.jpeg({ quality: q ?? 90, mozjpeg: false });
+      break;
+  }
+  const data = await image.toBuffer();
+  return { data, format: req.format, mime: MIME_TYPES[req.format], width: outW, height: outH };
+}

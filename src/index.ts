@@ -1,0 +1,10 @@
+/** greenroom's public library API. */
+export { Studio, type StudioOptions } from './studio.ts';
+export { GreenroomError, ErrorCodes, isGreenroomError, type ErrorCode } from './errors.ts';
+export { loadConfig, type Config } from './config.ts';
+export { CutoutOptionsSchema, parseCutoutOptions, type CutoutOptions, type CutoutOptionsInput } from './pipeline/cutout-options.ts';
+export type { CutoutResult } from './pipeline/cutout.ts';
+export type { StageTiming } from './pipeline/stages.ts';
+export type { Box, EncodedImage, OutputFormat } from './image/encode.ts';
+export { loadManifest, getModelSpec, QUALITIES, type Quality, type ModelSpec } from './models/manifest.ts';
+export type { Segmenter } from './models/segmenter.ts';

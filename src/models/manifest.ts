@@ -1,0 +1,66 @@
+/**
+ * The model manifest: facts about each model (where its weights come from, checksums, input
+ * size, normalisation, licence) live in models.json at the package root, not in code.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { GreenroomError } from '../errors.ts';
+
+const ModelSchema = z.object({
+  description: z.string(),
+  architecture: z.literal('isnet'),
+  source: z.object({ package: z.string(), resources: z.string(), resource: z.string() }),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  precision: z.string(),
+  license: z.string(),
+  input: z.object({
+    name: z.string(),
+    layout: z.literal('NCHW'),
+    channels: z.literal('rgb'),
+    trainedSize: z.number().int().positive(),
+    multipleOf: z.number().int().positive(),
+  }),
+  output: z.object({ name: z.string(), activation: z.literal('sigmoid') }),
+  normalize: z.object({ mean: z.tuple([z.number(), z.number(), z.number()]), std: z.tuple([z.number(), z.number(), z.number()]) }),
+  prepare: z.object({ symbolicSpatialDims: z.boolean(), widenFp16: z.boolean() }),
+});
+
+export const QUALITIES = ['fast', 'balanced', 'best'] as const;
+export type Quality = (typeof QUALITIES)[number];
+
+const ManifestSchema = z.object({
+  default: z.string(),
+  qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int() }),
+  models: z.record(z.string(), ModelSchema),
+});
+
+export type ModelSpec = z.infer<typeof ModelSchema> & { id: string };
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+/** models.json sits two folders above this file both in src/models and in dist/models. */
+export const MANIFEST_PATH = fileURLToPath(new URL('../../models.json', import.meta.url));
+
+let cached: Manifest | undefined;
+
+export function loadManifest(file = MANIFEST_PATH): Manifest {
+  if (file === MANIFEST_PATH && cached) return cached;
+  const manifest = ManifestSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (file === MANIFEST_PATH) cached = manifest;
+  return manifest;
+}
+
+export function getModelSpec(id: string, manifest: Manifest = loadManifest()): ModelSpec {
+  const spec = manifest.models[id];
+  if (!spec) {
+    throw new GreenroomError('UNKNOWN_MODEL', `Unknown model "${id}". Known models: ${Object.keys(manifest.models).join(', ')}.`, { model: id });
+  }
+  return { ...spec, id };
+}
+
+/** The network's working resolution for a quality preset, a multiple of what the model needs. */
+export function workingSize(spec: ModelSpec, quality: Quality, manifest: Manifest = loadManifest()): number {
+  const size = manifest.qualities[quality];
+  return Math.max(spec.input.multipleOf, Math.round(size / spec.input.multipleOf) * spec.input.multipleOf);
+}

@@ -1,0 +1,79 @@
+/**
+ * The cutout pipeline, top to bottom: decode, segment, refine, encode. Each stage is timed; the
+ * side effects (sharp, onnxruntime, the clock) come in through `deps`.
+ */
+import { decodeImage, resizeForNetwork, type DecodeLimits } from '../image/decode.ts';
+import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
+import { cropRegion, subjectBox } from '../matte/bbox.ts';
+import { refineMatte } from '../matte/refine.ts';
+import { workingSize, type Quality } from '../models/manifest.ts';
+import type { Segmenter } from '../models/segmenter.ts';
+import type { CutoutOptions } from './cutout-options.ts';
+import { StageRecorder, type Clock, type StageTiming } from './stages.ts';
+
+export interface CutoutDeps {
+  segmenter: Segmenter;
+  limits: DecodeLimits;
+  clock?: Clock;
+}
+
+export interface CutoutResult {
+  image: EncodedImage;
+  source: { width: number; height: number; format: string; orientation: number };
+  /** The subject's bounding box in the output image's pixels; null when nothing was found. */
+  subject: Box | null;
+  /** The source region written, when cropped (may reach outside the frame where a margin pads it). */
+  region?: Box;
+  model: string;
+  quality: Quality;
+  /** The network's working resolution (square). */
+  workingSize: number;
+  stages: StageTiming[];
+  totalMs: number;
+}
+
+export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
+  const stages = new StageRecorder(deps.clock);
+  const model = deps.segmenter.model;
+  const size = workingSize(model, options.quality);
+
+  const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
+  const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
+
+  const matte = await stages.time('segment', async () => {
+    const small = await resizeForNetwork(decoded, size);
+    return { data: await deps.segmenter.segment(small, size), width: size, height: size };
+  });
+
+  const cutout = await stages.time('refine', () => refineMatte(image, matte, decoded.alpha, options));
+
+  const { encoded, subject, region } = await stages.time('encode', async () => {
+    const found = subjectBox(cutout.alpha, decoded.width, decoded.height);
+    const region = options.crop && found ? cropRegion(found, options.cropMargin) : undefined;
+    const encoded = await encodeCutout({
+      width: decoded.width,
+      height: decoded.height,
+      rgb: cutout.rgb,
+      alpha: cutout.alpha,
+      format: options.format,
+      channels: options.channels,
+      ...(options.background ? { background: options.background } : {}),
+      ...(region ? { region } : {}),
+      ...(options.exportQuality ? { quality: options.exportQuality } : {}),
+    });
+    const subject = found && region ? { ...found, x: found.x - region.x, y: found.y - region.y } : found;
+    return { encoded, subject, region };
+  });
+
+  return {
+    image: encoded,
+    source: { width: decoded.width, height: decoded.height, format: decoded.format, orientation: decoded.orientation },
+    subject,
+    ...(region ? { region } : {}),
+    model: model.id,
+    quality: options.quality,
+    workingSize: size,
+    stages: stages.stages,
+    totalMs: stages.totalMs,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Stage timing: every stage of a job records its wall-clock and CPU milliseconds. The clock is
+ * an interface so the pipeline can be tested without a real one.
+ */
+
+export interface Clock {
+  /** Wall-clock milliseconds (monotonic). */
+  now(): number;
+  /** CPU milliseconds used by this process so far (all threads, user + system). */
+  cpu(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  cpu: () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  },
+};
+
+export const STAGE_NAMES = ['decode', 'segment', 'refine', 'encode'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface StageTiming {
+  stage: StageName;
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /** Process CPU milliseconds during the stage (includes other work running at the same time). */
+  cpuMs: number;
+}
+
+export class StageRecorder {
+  readonly stages: StageTiming[] = [];
+  readonly #clock: Clock;
+
+  constructor(clock: Clock = systemClock) {
+    this.#clock = clock;
+  }
+
+  async time<T>(stage: StageName, work: () => Promise<T> | T): Promise<T> {
+    const wall = this.#clock.now();
+    const cpu = this.#clock.cpu();
+    try {
+      return await work();
+    } finally {
+      this.stages.push({ stage, ms: round(this.#clock.now() - wall), cpuMs: round(this.#clock.cpu() - cpu) });
+    }
+  }
+
+  get totalMs(): number {
+    return round(this.stages.reduce((sum, s) => sum + s.ms, 0));
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
