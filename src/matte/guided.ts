@@ -30,9 +30,17 @@ export interface RgbImage {
   height: number;
 }
 
-/** Block factor that makes the coarse grid about as fine as the matte, never finer than the photo. */
+/** Pixels of the coarse grid the coefficients are computed on (tuned on the bench's ground truth). */
+export const GUIDED_GRID_PIXELS = 250_000;
+
+/**
+ * Block factor for the coarse grid: about GUIDED_GRID_PIXELS cells, never coarser than the matte
+ * and never finer than the photo.
+ */
 export function gridFactorFor(image: { width: number; height: number }, matte: { width: number; height: number }): number {
-  return Math.max(1, Math.floor(Math.sqrt((image.width * image.height) / (matte.width * matte.height))));
+  const pixels = image.width * image.height;
+  const target = Math.min(GUIDED_GRID_PIXELS, matte.width * matte.height);
+  return Math.max(1, Math.round(Math.sqrt(pixels / target)));
 }
 
 /** Returns the full-resolution matte (0..1) for `guide`, given a matte of any size for the same frame. */
