@@ -182,6 +182,7 @@ export async function runBatch(studio: Studio, inputs: readonly BatchInput[], op
 
   const onSignal = (signal: NodeJS.Signals) => {
     for (const tmp of activeTemps) fs.rmSync(tmp, { force: true });
+    multibar?.update();
     multibar?.stop();
     process.stderr.write(`\ninterrupted (${signal}); outputs written so far are complete.\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -226,6 +227,8 @@ export async function runBatch(studio: Studio, inputs: readonly BatchInput[], op
     const n = Math.max(1, Math.min(opts.concurrency ?? 2, inputs.length));
     await Promise.all(Array.from({ length: n }, worker));
   } finally {
+    // stop() does not flush lines logged since the last redraw; a redraw does.
+    multibar?.update();
     multibar?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
