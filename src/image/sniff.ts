@@ -53,7 +53,7 @@ export function sniffFormat(bytes: Uint8Array): Sniffed {
   if (ascii(b, 0, 4) === '8BPS') return refused('psd');
   if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return refused('ico');
   if ((b[0] === 0xff && b[1] === 0x0a) || ascii(b, 4, 8) === 'JXL ') return refused('jxl');
-  if (ascii(b, 0, 12) === '\0\0\0\x0cjP  \r\n') return refused('jp2');
+  if (ascii(b, 0, 12) === '\0\0\0\x0cjP  \r\n\x87\n') return refused('jp2');
   if (ascii(b, 0, 5) === '%PDF-') return refused('pdf');
   const head = ascii(b, 0, 256).trimStart().toLowerCase();
   if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return refused('svg');
