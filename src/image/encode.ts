@@ -104,7 +104,7 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
     if (pad.left || pad.top || pad.right || pad.bottom) {
       const fill = channels === 1 ? { r: 0, g: 0, b: 0, alpha: 1 } : channels === 3 && background ? { ...background, alpha: 1 } : { r: 0, g: 0, b: 0, alpha: 0 };
       // extract and extend in one sharp pipeline need a materialised step in between.
-      image = sharp(await image.raw().toBuffer(), { raw: { width: right - left, height: bottom - top, channels } }).extend({ ...pad, background: fill });
+      image = sharp(await (channels === 1 ? image.toColourspace('b-w') : image).raw().toBuffer(), { raw: { width: right - left, height: bottom - top, channels } }).extend({ ...pad, background: fill });
     }
     outW = r.width;
     outH = r.height;
