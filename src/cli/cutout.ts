@@ -14,6 +14,9 @@ import { expandInputs, runBatch } from './batch.ts';
 import { CUTOUT_USAGE } from './help.ts';
 import { EXTENSIONS } from './names.ts';
 
+/** Images in flight by default. */
+export const DEFAULT_JOBS = 2;
+
 /** Flag names for the option fields, so validation messages name what the user typed. */
 const FLAG_OF: Record<string, string> = {
   cropMargin: '--crop-margin',
@@ -81,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
         'no-decontaminate': { type: 'boolean' },
         model: { type: 'string', short: 'm' },
         json: { type: 'boolean' },
+        jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -114,6 +118,13 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.model ? { model: values.model } : {}),
   };
   validateOptions(options, CUTOUT_USAGE);
+  let jobs = DEFAULT_JOBS;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) {
+      throw new UsageError(`--jobs must be a whole number from 1 to 8; got "${values.jobs}".`, CUTOUT_USAGE, 'GREENROOM_ERR_INVALID_OPTION');
+    }
+  }
   const json = values.json === true;
   const outDir = values.out ?? 'out';
 
@@ -122,7 +133,7 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   const studio = await openStudio(values.model, json);
   try {
-    const results = await runBatch(studio, inputs, { outDir, ext: EXTENSIONS[format], options, json });
+    const results = await runBatch(studio, inputs, { outDir, ext: EXTENSIONS[format], options, json, concurrency: jobs });
     const failed = results.filter((r) => r.error !== undefined).length;
     const written = results.length - failed;
     if (!json) {

@@ -44,6 +44,10 @@ Options:
                            {file, output, width, height, subject, model, quality,
                             workingSize, stages: {decode, segment, refine, encode}, totalMs}
                            or {file, error: {code, message}}
+  -j, --jobs N             images in flight, 1-8 (default 2). Inference runs one image at a
+                           time and blocks the process meanwhile, so with N > 1 an image's
+                           stage times include waiting for another's inference; use -j 1 for
+                           per-image costs
   -h, --help               show this help
 
 Examples:

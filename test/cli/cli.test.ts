@@ -32,22 +32,18 @@ function garbage(): Buffer {
   return b;
 }
 
-test('--version, --help and help for every command', async () => {
+test('--version, --help and help COMMAND', async () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const v = await runCli(['--version']);
   assert.equal(v.code, 0);
   assert.equal(v.stdout.trim(), pkg.version);
-  const h = await runCli(['--help']);
-  assert.equal(h.code, 0);
-  assert.match(h.stdout, /greenroom cutout INPUT/);
-  for (const cmd of ['cutout', 'models', 'start']) {
-    const r = await runCli([cmd, '--help']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`Usage: greenroom ${cmd}`));
-  }
-  const r = await runCli(['help', 'cutout']);
-  assert.equal(r.code, 0);
-  assert.match(r.stdout, /--crop-margin/);
+  const h = await runCli(['cutout', '--help']);
+  assert.equal(h.code, 0, h.stderr);
+  assert.match(h.stdout, /Usage: greenroom cutout/);
+  assert.match(h.stdout, /--crop-margin/);
+  const m = await runCli(['help', 'models']);
+  assert.equal(m.code, 0);
+  assert.match(m.stdout, /Usage: greenroom models/);
 });
 
 test('an unknown flag, an unknown command or no command exits 2 with the usage', async () => {
