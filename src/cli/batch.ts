@@ -46,7 +46,11 @@ export async function expandInputs(args: readonly string[]): Promise<BatchInput[
     let stat: fs.Stats | undefined;
     try {
       stat = await fsp.stat(arg);
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        add({ file: arg, error: new GreenroomError('INPUT_NOT_FOUND', `No such file: ${arg}. Check the path.`, { path: arg }, { cause: err }) });
+        continue;
+      }
       stat = undefined;
     }
     if (!stat?.isDirectory()) {
@@ -160,11 +164,11 @@ export function renameNotes(inputs: readonly BatchInput[], outputs: readonly (st
 }
 
 /**
- * Cuts out every input into outDir. Progress goes to stderr: a bar when there is more than one
+ * Cuts out every input into outDir (studio may be null when every input already failed). Progress goes to stderr: a bar when there is more than one
  * input and stderr is a terminal, else one line per finished file (unless json or lines: false);
  * failures always. With json, one JSON line per input goes to stdout, in input order.
  */
-export async function runBatch(studio: Studio, inputs: readonly BatchInput[], opts: BatchOptions): Promise<BatchItemResult[]> {
+export async function runBatch(studio: Studio | null, inputs: readonly BatchInput[], opts: BatchOptions): Promise<BatchItemResult[]> {
   const todo = inputs.map((input, i) => ({ input, i })).filter((x) => !x.input.error);
   const allocated = allocateOutputs(todo.map((x) => x.input.file), opts.outDir, opts.ext);
   const outputs: (string | undefined)[] = inputs.map(() => undefined);
@@ -221,6 +225,7 @@ export async function runBatch(studio: Studio, inputs: readonly BatchInput[], op
       }
       const output = outputs[i]!;
       try {
+        if (!studio) throw new Error('runBatch: a studio is needed for inputs to cut out');
         const result = await studio.cutout(input.file, opts.options);
         await writeAtomic(output, result.image.data);
         finish(i, { file: input.file, output, result, wallMs: performance.now() - start });

@@ -131,7 +131,8 @@ export async function run(argv: string[]): Promise<number> {
   const inputs = await expandInputs(positionals);
   await ensureOutDir(outDir);
   const started = performance.now();
-  const studio = await openStudio(values.model, json);
+  // Open (and warm) the model only when there is something to cut out.
+  const studio = inputs.some((i) => !i.error) ? await openStudio(values.model, json) : null;
   try {
     const results = await runBatch(studio, inputs, { outDir, ext: EXTENSIONS[format], options, json, concurrency: jobs });
     const failed = results.filter((r) => r.error !== undefined).length;
@@ -143,6 +144,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     return failed > 0 ? EXIT_FAILURE : EXIT_OK;
   } finally {
-    await studio.close();
+    await studio?.close();
   }
 }
