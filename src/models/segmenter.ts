@@ -1,34 +1,26 @@
 /**
- * The segmentation network behind a small interface: one warm onnxruntime session reused for
- * every image, runs serialised (inference already uses every core; overlapping runs would only
- * thrash), and only the final matte fetched.
+ * The segmentation network behind a small interface: one warm onnxruntime session, in a worker
+ * thread (see onnx-worker.ts), reused for every image; runs serialised (inference already uses
+ * every core; overlapping runs would only thrash), and only the final matte fetched.
  */
-import ort from 'onnxruntime-node';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { GreenroomError } from '../errors.ts';
 import type { ModelSpec } from './manifest.ts';
+import type { WorkerReply, WorkerRequest } from './onnx-worker.ts';
 import { ensureModelFile } from './store.ts';
+
+export { normalizeToTensor } from './normalize.ts';
 
 export interface Segmenter {
   readonly model: ModelSpec;
   /**
    * The matte (0..1) for a size x size interleaved RGB image; size must be a multiple of
-   * model.input.multipleOf.
+   * model.input.multipleOf. The rgb buffer is handed over to the worker (do not reuse it).
    */
   segment(rgb: Uint8Array, size: number): Promise<Float32Array>;
   close(): Promise<void>;
-}
-
-/** Interleaved 8-bit RGB to the planar, normalised float tensor the network expects. */
-export function normalizeToTensor(rgb: Uint8Array, size: number, norm: ModelSpec['normalize']): Float32Array {
-  const n = size * size;
-  const out = new Float32Array(3 * n);
-  for (let c = 0; c < 3; c++) {
-    const mean = norm.mean[c]!;
-    const inv = 1 / norm.std[c]!;
-    const plane = c * n;
-    for (let i = 0; i < n; i++) out[plane + i] = (rgb[i * 3 + c]! - mean) * inv;
-  }
-  return out;
 }
 
 export interface OnnxSegmenterOptions {
@@ -36,25 +28,77 @@ export interface OnnxSegmenterOptions {
   threads: number;
 }
 
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
+
+/** A worker running onnx-worker.ts (or .js once built), with request/reply bookkeeping. */
+class OnnxWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #dead: Error | undefined;
+
+  constructor() {
+    const ext = path.extname(fileURLToPath(import.meta.url));
+    const script = new URL(`./onnx-worker${ext}`, import.meta.url);
+    // Built code runs the .js worker directly; from TypeScript sources (tests, benches under tsx)
+    // the worker first registers tsx's loader, which a worker does not inherit.
+    this.#worker =
+      ext === '.ts'
+        ? new Worker(
+            `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`,
+            { eval: true },
+          )
+        : new Worker(script);
+    this.#worker.unref();
+    this.#worker.on('message', (reply: WorkerReply) => {
+      const pending = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (!pending) return;
+      if (reply.ok) pending.resolve(reply);
+      else pending.reject(new Error(reply.message));
+    });
+    const fail = (err: Error) => {
+      this.#dead = err;
+      for (const p of this.#pending.values()) p.reject(err);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`inference worker exited (code ${code})`)));
+  }
+
+  request(msg: WithoutId<WorkerRequest>, transfer: ArrayBuffer[] = []): Promise<WorkerReply & { ok: true }> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
 export async function openOnnxSegmenter(model: ModelSpec, options: OnnxSegmenterOptions): Promise<Segmenter> {
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: options.threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    executionProviders: ['cpu'],
-  };
+  const worker = new OnnxWorker();
+  const open = (modelPath: string) => worker.request({ type: 'open', modelPath, threads: options.threads });
   let file = ensureModelFile(model, options.cacheDir);
-  let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(file.path, sessionOptions);
+    await open(file.path);
   } catch (first) {
-    if (file.assembled) throw new GreenroomError('MODEL_RUNTIME', `onnxruntime cannot load ${model.id}: ${(first as Error).message}`, { model: model.id }, { cause: first });
+    if (file.assembled) {
+      await worker.terminate();
+      throw new GreenroomError('MODEL_RUNTIME', `onnxruntime cannot load ${model.id}: ${(first as Error).message}`, { model: model.id }, { cause: first });
+    }
     // A cached file damaged after it was written: rebuild it from the package once.
     file = ensureModelFile(model, options.cacheDir, true);
     try {
-      session = await ort.InferenceSession.create(file.path, sessionOptions);
+      await open(file.path);
     } catch (err) {
+      await worker.terminate();
       throw new GreenroomError('MODEL_RUNTIME', `onnxruntime cannot load ${model.id} from ${file.path}: ${(err as Error).message}`, { model: model.id }, { cause: err });
     }
   }
@@ -63,15 +107,16 @@ export async function openOnnxSegmenter(model: ModelSpec, options: OnnxSegmenter
 
   async function run(rgb: Uint8Array, size: number): Promise<Float32Array> {
     if (closed) throw new GreenroomError('STUDIO_CLOSED', 'The studio was closed; open a new one.');
-    const input = new ort.Tensor('float32', normalizeToTensor(rgb, size, model.normalize), [1, 3, size, size]);
+    // Copy only when the bytes share a buffer with something else, so the transfer cannot steal it.
+    const own = rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && rgb.buffer instanceof ArrayBuffer ? rgb : new Uint8Array(rgb);
     try {
-      const out = await session.run({ [model.input.name]: input }, [model.output.name]);
-      const tensor = out[model.output.name]!;
-      return tensor.data as Float32Array;
+      const reply = await worker.request(
+        { type: 'run', rgb: own, size, input: model.input.name, output: model.output.name, normalize: model.normalize },
+        [own.buffer as ArrayBuffer],
+      );
+      return reply.matte!;
     } catch (err) {
       throw new GreenroomError('MODEL_RUNTIME', `Inference failed at ${size}x${size}: ${(err as Error).message}`, { model: model.id, size }, { cause: err });
-    } finally {
-      input.dispose?.();
     }
   }
 
@@ -84,9 +129,11 @@ export async function openOnnxSegmenter(model: ModelSpec, options: OnnxSegmenter
       return result;
     },
     async close() {
+      if (closed) return;
       closed = true;
       await queue;
-      await session.release();
+      await worker.request({ type: 'close' }).catch(() => undefined);
+      await worker.terminate();
     },
   };
 }
