@@ -67,6 +67,15 @@ export const COMPOSITES: ReadonlyArray<readonly [foreground: string, backgrounds
   ['motorcycle_left', ['grass', 'retina', 'hubble']],
 ];
 
+/** How each foreground's ground-truth alpha is known. */
+export const GROUND_TRUTH: Record<string, string> = {
+  horse: 'exact: black silhouette anti-aliased on white, a = 1 - L/255 (near-binary edge)',
+  logo: 'exact: fitted disc coverage (binary inside, 1 px soft rim)',
+  coffee: "greenroom's own cutout at quality best (refined)",
+  rocket: "greenroom's own cutout at quality best (refined); mostly semi-transparent",
+  motorcycle_left: "greenroom's own cutout at quality best (refined)",
+};
+
 /** Backgrounds: file and, for the grayscale textures, the tint that colourises them. */
 const BACKGROUNDS: Record<string, { file: string; tint?: [number, number, number] }> = {
   grass: { file: path.join(ASSETS_DIR, 'grass.png'), tint: [0.6, 0.95, 0.42] },

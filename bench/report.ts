@@ -1,0 +1,167 @@
+/** Turns bench results into markdown tables (printed as is, and written to results/latest.md). */
+import type { MachineInfo } from './machine.ts';
+import type { QualityResults } from './quality.ts';
+import type { SpeedResults } from './speed.ts';
+
+export interface BenchResults {
+  date: string;
+  mode: 'full' | 'quick';
+  sections: Array<'speed' | 'quality'>;
+  machine: MachineInfo;
+  studioOpenMs: number;
+  benchSeconds?: number;
+  speed?: SpeedResults;
+  quality?: QualityResults & {
+    foregrounds: Array<{ name: string; composites: string[]; groundTruth: string }>;
+  };
+}
+
+type Cell = string | number | null | undefined;
+
+export function table(header: string[], rows: Cell[][], align: Array<'l' | 'r'> = []): string {
+  const text = rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))));
+  const width = header.map((h, i) => Math.max(h.length, ...text.map((r) => r[i]?.length ?? 0)));
+  const pad = (s: string, i: number) => (align[i] === 'r' ? s.padStart(width[i]) : s.padEnd(width[i]));
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = `|${width.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
+  return [line(header), rule, ...text.map(line)].join('\n');
+}
+
+const f = (x: number | null | undefined, digits = 0) => (x === null || x === undefined || Number.isNaN(x) ? null : x.toFixed(digits));
+
+function loadLine(label: string, l: { busyCores: number | null; benchCores: number; otherCores: number | null; wallMs: number }): string {
+  return `${label}: ${(l.wallMs / 1000).toFixed(0)} s, measured work ${l.benchCores.toFixed(2)} cores, other processes ${l.otherCores === null ? '?' : l.otherCores.toFixed(2)} cores`;
+}
+
+export function speedMarkdown(s: SpeedResults): string {
+  const out: string[] = [];
+  const src = s.images.map((i) => `${i.name} ${i.sourceWidth}x${i.sourceHeight} -> ${i.width}x${i.height}`).join(', ');
+  out.push(`## Speed`);
+  out.push('');
+  out.push(
+    `${s.images.length} real photos (scikit-image, 0.2-0.4 MP) upscaled to ~1.5 MP, JPEG q92 (${src}). ` +
+      `greenroom: studio.cutout(path, { quality }) with default options (refine + decontaminate, PNG RGBA), warm, ` +
+      `${s.passes} sequential passes (${s.passes * s.images.length} images) + ${s.poolPasses} pass with ${s.concurrency} in flight per quality. ` +
+      (s.peer
+        ? `Peer: @imgly/background-removal-node removeBackground(blob, { model: 'medium', output: { format: 'image/png' } }) in its own process, warm, ` +
+          `${s.peer.passes} sequential pass(es) over ${s.peer.images} images + ${s.peer.poolPasses} pass with ${s.concurrency} in flight.`
+        : `Peer: ${s.peerSkipped ?? 'not run'}.`),
+  );
+  out.push('');
+  const rows: Cell[][] = s.greenroom.map((g) => {
+    const r = s.ratios.find((x) => x.quality === g.quality);
+    return [
+      `greenroom ${g.quality}`,
+      g.workingSize,
+      f(g.latency.medianMs),
+      f(g.latency.p90Ms),
+      f(g.network.medianMs),
+      f(g.endToEndOverNetwork, 2),
+      f(g.sequential.imagesPerMinute, 1),
+      f(g.pool2.imagesPerMinute, 1),
+      r?.sequential === null || r?.sequential === undefined ? null : `${f(r.sequential, 2)}x`,
+      r?.pool2 === null || r?.pool2 === undefined ? null : `${f(r.pool2, 2)}x`,
+    ];
+  });
+  if (s.peer) {
+    rows.push([
+      'peer (imgly medium)',
+      1024,
+      f(s.peer.latency.medianMs),
+      f(s.peer.latency.p90Ms),
+      null,
+      null,
+      f(s.peer.sequential.imagesPerMinute, 1),
+      s.peer.pool2 ? f(s.peer.pool2.imagesPerMinute, 1) : 'failed',
+      '1x',
+      s.peer.pool2 ? '1x' : null,
+    ]);
+  }
+  out.push(
+    table(
+      ['engine', 'net px', 'median ms', 'p90 ms', 'network ms', 'e2e / network', 'img/min seq', 'img/min 2 in flight', 'vs peer seq', 'vs peer 2 in flight'],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push('Mean wall-clock ms per stage of the sequential greenroom calls (CPU ms in parentheses; 2 cores):');
+  out.push('');
+  const stageNames = [...new Set(s.greenroom.flatMap((g) => Object.keys(g.stagesMs)))];
+  out.push(
+    table(
+      ['quality', ...stageNames, 'sum of stages', 'network alone'],
+      s.greenroom.map((g) => [
+        g.quality,
+        ...stageNames.map((n) => `${f(g.stagesMs[n])} (${f(g.stagesCpuMs[n])})`),
+        f(Object.values(g.stagesMs).reduce((a, b) => a + b, 0)),
+        f(g.network.medianMs),
+      ]),
+      ['l', ...stageNames.map(() => 'r' as const), 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push('Machine load during each section (the 2 cores are shared with whatever else runs):');
+  out.push('');
+  for (const g of s.greenroom) out.push(`- ${loadLine(`greenroom ${g.quality}`, g.load)}`);
+  if (s.peer) out.push(`- ${loadLine('peer', s.peer.load)} (model load ${f(s.peer.warmupMs)} ms for the first image, not counted)`);
+  if (s.peer?.pool2Error) out.push(`- peer with 2 in flight failed: ${s.peer.pool2Error}`);
+  return out.join('\n');
+}
+
+export function qualityMarkdown(q: NonNullable<BenchResults['quality']>): string {
+  const out: string[] = [];
+  out.push('## Matte quality');
+  out.push('');
+  out.push(
+    `${q.composites.length} composites I = aF + (1-a)B with known alpha, at the foreground's native size (0.13-0.37 MP); ` +
+      `scored by ../shared/tools/score-mattes.mjs (mean over images; boundary MAE = MAE within 8 px of the true edge). ` +
+      `raw = the network's matte upscaled bilinearly (refine off); refined = guided refinement on. Lower is better except IoU and F1.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['variant', 'MAE', 'boundary MAE', 'IoU@0.5', 'F1@0.5', 'SAD (k)', 'MSE'],
+      q.variants.map((v) => [v.variant, f(v.MAE, 4), f(v.boundaryMAE, 4), f(v.IoU, 4), f(v.F1, 4), f(v.SADk, 2), f(v.MSE, 5)]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push('MAE by foreground (mean over its backgrounds):');
+  out.push('');
+  const fgs = q.foregrounds.filter((g) => g.composites.some((c) => q.composites.includes(c)));
+  out.push(
+    table(
+      ['variant', ...fgs.map((g) => g.name)],
+      q.variants.map((v) => [
+        v.variant,
+        ...fgs.map((g) => {
+          const xs = v.perImage.filter((p) => g.composites.includes(p.name)).map((p) => p.mae);
+          return xs.length ? f(xs.reduce((a, b) => a + b, 0) / xs.length, 4) : null;
+        }),
+      ]),
+      ['l', ...fgs.map(() => 'r' as const)],
+    ),
+  );
+  out.push('');
+  out.push('Ground truth per foreground (see bench/README.md for the bias this brings):');
+  out.push('');
+  for (const g of fgs) out.push(`- ${g.name}: ${g.groundTruth}; on ${g.composites.map((c) => c.split('_on_')[1]).join(', ')}`);
+  return out.join('\n');
+}
+
+export function resultsMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const parts = [
+    `# greenroom bench, ${r.date.slice(0, 10)}${r.mode === 'quick' ? ' (quick run)' : ''}`,
+    '',
+    `Measured in one run on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}; ` +
+      `greenroom with onnxruntime-node ${m.onnxruntimeNode}, sharp ${m.sharp}; peer @imgly/background-removal-node ${m.peer} ` +
+      `(its onnxruntime-node ${m.peerOnnxruntimeNode}). No GPU. 1-min load average at start: ${m.loadAvgAtStart}. ` +
+      `Studio.open (model load): ${Math.round(r.studioOpenMs)} ms.${r.benchSeconds ? ` Whole bench: ${Math.round(r.benchSeconds)} s.` : ''}`,
+    '',
+  ];
+  if (r.speed) parts.push(speedMarkdown(r.speed), '');
+  if (r.quality) parts.push(qualityMarkdown(r.quality), '');
+  return parts.join('\n');
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: builds the data (bench/dataset.ts), measures speed (bench/speed.ts) and matte
+ * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
+ *
+ * Flags:
+ *   --only speed|quality   one section
+ *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
+ *   --no-peer              skip the peer
+ *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
+ *
+ * A full run writes results/latest.json, results/latest.md and results/<YYYY-MM-DD>.json;
+ * a quick or partial run writes results/partial.json and results/partial.md instead.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Studio } from '../src/index.ts';
+import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
+import { machineInfo } from './machine.ts';
+import { isMain, RESULTS_DIR } from './paths.ts';
+import { runQuality } from './quality.ts';
+import { resultsMarkdown, type BenchResults } from './report.ts';
+import { runSpeed } from './speed.ts';
+
+interface Flags {
+  only: 'speed' | 'quality' | null;
+  quick: boolean;
+  peer: boolean;
+  waitQuietSeconds: number;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { only: null, quick: false, peer: true, waitQuietSeconds: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') flags.quick = true;
+    else if (a === '--no-peer') flags.peer = false;
+    else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const v = a.includes('=') ? a.split('=')[1] : argv[++i];
+      if (v !== 'speed' && v !== 'quality') throw new Error(`--only takes speed or quality, got ${v}`);
+      flags.only = v;
+    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality, --quick, --no-peer, --wait-quiet[=seconds]`);
+  }
+  return flags;
+}
+
+/** Waits until the 1-minute load average drops below 0.5, or the time runs out. */
+async function waitQuiet(seconds: number, log: (s: string) => void): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (os.loadavg()[0] >= 0.5 && Date.now() < until) {
+    log(`  waiting for a quiet machine: load average ${os.loadavg()[0].toFixed(2)}`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+}
+
+export async function main(argv: string[]): Promise<BenchResults> {
+  const flags = parseFlags(argv);
+  const log = (s: string) => console.log(s);
+  const t0 = performance.now();
+  if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
+  const machine = machineInfo();
+  log(`greenroom bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAvgAtStart}${flags.quick ? ' (quick)' : ''}`);
+
+  const tOpen = performance.now();
+  const studio = await Studio.open();
+  const studioOpenMs = performance.now() - tOpen;
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    mode: flags.quick ? 'quick' : 'full',
+    sections: flags.only ? [flags.only] : ['speed', 'quality'],
+    machine,
+    studioOpenMs: Math.round(studioOpenMs),
+  };
+  try {
+    log('dataset...');
+    const dataset = await buildDataset(async () => studio);
+    log(`  ${dataset.speed.length} speed images, ${dataset.quality.length} composites`);
+
+    if (results.sections.includes('speed')) {
+      log('speed...');
+      results.speed = await runSpeed(studio, {
+        ...(flags.quick ? { passes: 1, networkRuns: 2, peerImages: 2 } : { passes: 3, poolPasses: 1, networkRuns: 4, peerPasses: 1, peerPoolPasses: 1 }),
+        peer: flags.peer,
+        log,
+      });
+    }
+    if (results.sections.includes('quality')) {
+      log('quality...');
+      // Quick: one composite per foreground.
+      const names = flags.quick ? COMPOSITES.map(([fg, bgs]) => `${fg}_on_${bgs[0]}`) : undefined;
+      const q = await runQuality(studio, { ...(names ? { names } : {}), peer: flags.peer, log });
+      results.quality = {
+        ...q,
+        foregrounds: COMPOSITES.map(([fg, bgs]) => ({ name: fg, composites: bgs.map((b) => `${fg}_on_${b}`), groundTruth: GROUND_TRUTH[fg] ?? '?' })),
+      };
+    }
+  } finally {
+    await studio.close();
+  }
+  results.benchSeconds = Math.round((performance.now() - t0) / 1000);
+
+  const md = resultsMarkdown(results);
+  log('');
+  log(md);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const full = !flags.quick && !flags.only;
+  const json = `${JSON.stringify(results, null, 1)}\n`;
+  if (full) {
+    fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
+    fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), md);
+    fs.writeFileSync(path.join(RESULTS_DIR, `${results.date.slice(0, 10)}.json`), json);
+  } else {
+    fs.writeFileSync(path.join(RESULTS_DIR, 'partial.json'), json);
+    fs.writeFileSync(path.join(RESULTS_DIR, 'partial.md'), md);
+  }
+  log(`wrote ${full ? 'latest.json, latest.md' : 'partial.json, partial.md'} in ${path.relative(process.cwd(), RESULTS_DIR)} (${results.benchSeconds} s)`);
+  return results;
+}
+
+if (isMain(import.meta.url)) {
+  await main(process.argv.slice(2));
+}
