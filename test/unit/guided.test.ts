@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gridFactorFor, guidedUpsample, type Plane, type RgbImage } from '../../src/matte/guided.ts';
-import { GUIDED_EPS, GUIDED_RADIUS } from '../../src/matte/refine.ts';
+import { GUIDED_EPS, guidedOptionsFor } from '../../src/matte/refine.ts';
 import { resizeBilinear } from '../../src/matte/resample.ts';
 import { seeded, transitionWidth } from '../helpers/images.ts';
 
@@ -40,12 +40,13 @@ function softStep(width: number, height: number, edge: number, ramp: number): Pl
 }
 
 function defaults(guide: RgbImage, matte: Plane) {
-  return { radius: GUIDED_RADIUS, eps: GUIDED_EPS, gridFactor: gridFactorFor(guide, matte) };
+  return guidedOptionsFor(guide, matte);
 }
 
+/** Widest run of partial alpha (10%..90%) over all rows: the width of the edge itself. */
 function maxTransition(plane: Float32Array, width: number, height: number): number {
   let worst = 0;
-  for (let y = 0; y < height; y++) worst = Math.max(worst, transitionWidth(plane, width, y));
+  for (let y = 0; y < height; y++) worst = Math.max(worst, transitionWidth(plane, width, y, 0.1, 0.9));
   return worst;
 }
 
@@ -74,7 +75,7 @@ describe('guidedUpsample', () => {
   // The low-resolution matte is a step softened over one low-res pixel (what downsampling a hard
   // edge gives); upsampled 8x, bilinear spreads it over ~8 photo pixels.
   for (const edge of [256, 261]) {
-    test(`a step edge at x=${edge} stays sharp (<= 3 px), where bilinear upsampling smears it`, () => {
+    test(`a step edge at x=${edge} stays sharp (<= 2 px), where bilinear upsampling smears it`, () => {
       const guide = splitGuide(512, 512, edge, 4, edge);
       const matte = softStep(64, 64, (edge * 64) / 512, 1);
       const opts = defaults(guide, matte);
@@ -84,13 +85,13 @@ describe('guidedUpsample', () => {
 
       const guidedWidth = maxTransition(guided, 512, 512);
       const bilinearWidth = maxTransition(bilinear, 512, 512);
-      assert.ok(guidedWidth <= 3, `guided transition ${guidedWidth} px wide`);
+      assert.ok(guidedWidth <= 2, `guided transition ${guidedWidth} px wide`);
       assert.ok(bilinearWidth >= 2 * Math.max(guidedWidth, 3), `bilinear transition only ${bilinearWidth} px wide (guided ${guidedWidth})`);
 
       // The edge lands on the photo's edge: opaque over the red, clear over the blue.
       for (const y of [0, 40, 256, 400, 511]) {
-        assert.ok(guided[y * 512 + edge - 2]! > 0.95, `row ${y}: alpha ${guided[y * 512 + edge - 2]} left of the edge`);
-        assert.ok(guided[y * 512 + edge + 1]! < 0.05, `row ${y}: alpha ${guided[y * 512 + edge + 1]} right of the edge`);
+        assert.ok(guided[y * 512 + edge - 2]! > 0.9, `row ${y}: alpha ${guided[y * 512 + edge - 2]} left of the edge`);
+        assert.ok(guided[y * 512 + edge + 1]! < 0.1, `row ${y}: alpha ${guided[y * 512 + edge + 1]} right of the edge`);
       }
     });
   }
@@ -153,7 +154,7 @@ describe('guidedUpsample', () => {
     const guide = { data, width: w, height: h };
     const matte = { data: m, width: 40, height: 40 };
     for (const gridFactor of [1, 2, 3, gridFactorFor(guide, matte)]) {
-      const out = guidedUpsample(guide, matte, { radius: GUIDED_RADIUS, eps: GUIDED_EPS, gridFactor });
+      const out = guidedUpsample(guide, matte, { ...guidedOptionsFor(guide, matte), gridFactor });
       assert.equal(out.length, w * h);
       let bad = 0;
       for (const v of out) if (!(v >= 0 && v <= 1)) bad++;
