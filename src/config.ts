@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { loadManifest } from './models/manifest.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -22,7 +23,7 @@ export interface Config {
   readonly threads: number;
   /** Largest accepted image, in pixels (width x height), checked from the header before decoding. */
   readonly maxPixels: number;
-  /** Model used when a call names none. */
+  /** Model used when a call names none: $GREENROOM_MODEL, else models.json's default. */
   readonly defaultModel: string;
 }
 
@@ -41,6 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: e.GREENROOM_CACHE_DIR ?? path.join(cacheRoot, 'greenroom'),
     threads: e.GREENROOM_THREADS ?? os.availableParallelism(),
     maxPixels: e.GREENROOM_MAX_PIXELS ?? DEFAULT_MAX_PIXELS,
-    defaultModel: e.GREENROOM_MODEL ?? 'isnet',
+    defaultModel: e.GREENROOM_MODEL ?? loadManifest().default,
   });
 }

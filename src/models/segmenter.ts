@@ -18,8 +18,9 @@ export interface Segmenter {
   /**
    * The matte (0..1) for a size x size interleaved RGB image; size must be a multiple of
    * model.input.multipleOf. The rgb buffer is handed over to the worker (do not reuse it).
+   * `onStart` is called when this image's inference begins (runs are queued one at a time).
    */
-  segment(rgb: Uint8Array, size: number): Promise<Float32Array>;
+  segment(rgb: Uint8Array, size: number, onStart?: () => void): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -122,9 +123,12 @@ export async function openOnnxSegmenter(model: ModelSpec, options: OnnxSegmenter
 
   return {
     model,
-    segment(rgb, size) {
+    segment(rgb, size, onStart) {
       if (size % model.input.multipleOf !== 0) throw new Error(`working size ${size} is not a multiple of ${model.input.multipleOf}`);
-      const result = queue.then(() => run(rgb, size));
+      const result = queue.then(() => {
+        onStart?.();
+        return run(rgb, size);
+      });
       queue = result.catch(() => undefined);
       return result;
     },

@@ -40,9 +40,11 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
   const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
   const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
 
-  const matte = await stages.time('segment', async () => {
+  const matte = await stages.time('segment', async (waited) => {
     const small = await resizeForNetwork(decoded, size);
-    return { data: await deps.segmenter.segment(small, size), width: size, height: size };
+    const queued = stages.now();
+    const data = await deps.segmenter.segment(small, size, () => waited(stages.now() - queued));
+    return { data, width: size, height: size };
   });
 
   const cutout = await stages.time('refine', () => refineMatte(image, matte, decoded.alpha, options));

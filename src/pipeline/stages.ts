@@ -23,8 +23,10 @@ export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface StageTiming {
   stage: StageName;
-  /** Wall-clock milliseconds. */
+  /** Wall-clock milliseconds of work (time spent queued for a shared resource is in waitMs). */
   ms: number;
+  /** Wall-clock milliseconds spent queued, e.g. behind another image's inference. */
+  waitMs?: number;
   /** Process CPU milliseconds during the stage (includes other work running at the same time). */
   cpuMs: number;
 }
@@ -37,14 +39,26 @@ export class StageRecorder {
     this.#clock = clock;
   }
 
-  async time<T>(stage: StageName, work: () => Promise<T> | T): Promise<T> {
+  /**
+   * Times one stage. `work` may report time it spent queued through `waited(ms)`; that time is
+   * recorded as waitMs rather than as the stage's work.
+   */
+  async time<T>(stage: StageName, work: (waited: (ms: number) => void) => Promise<T> | T): Promise<T> {
     const wall = this.#clock.now();
     const cpu = this.#clock.cpu();
+    let waitMs = 0;
     try {
-      return await work();
+      return await work((ms) => (waitMs += ms));
     } finally {
-      this.stages.push({ stage, ms: round(this.#clock.now() - wall), cpuMs: round(this.#clock.cpu() - cpu) });
+      const timing: StageTiming = { stage, ms: round(this.#clock.now() - wall - waitMs), cpuMs: round(this.#clock.cpu() - cpu) };
+      if (waitMs > 0) timing.waitMs = round(waitMs);
+      this.stages.push(timing);
     }
+  }
+
+  /** Now, on this recorder's clock. */
+  now(): number {
+    return this.#clock.now();
   }
 
   get totalMs(): number {
