@@ -121,6 +121,8 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
     workingSize: r.workingSize,
     stages: Object.fromEntries(r.stages.map((s) => [s.stage, s.ms])),
     totalMs: r.totalMs,
+    // Time spent queued behind another image's inference (only with --jobs > 1).
+    waitMs: r.stages.reduce((sum, s) => sum + (s.waitMs ?? 0), 0),
   };
 }
 
