@@ -42,12 +42,12 @@ Options:
   -m, --model ID           model id (see greenroom models; default isnet)
       --json               one JSON line per input on stdout:
                            {file, output, width, height, subject, model, quality,
-                            workingSize, stages: {decode, segment, refine, encode}, totalMs}
-                           or {file, error: {code, message}}
+                            workingSize, stages: {decode, segment, refine, encode}, totalMs,
+                            waitMs} or {file, error: {code, message}}
   -j, --jobs N             images in flight, 1-8 (default 2). Inference runs one image at a
-                           time and blocks the process meanwhile, so with N > 1 an image's
-                           stage times include waiting for another's inference; use -j 1 for
-                           per-image costs
+                           time in a worker thread while the other images decode, refine and
+                           encode; time queued for the network is reported as waitMs, not
+                           as stage time
   -h, --help               show this help
 
 Examples:
