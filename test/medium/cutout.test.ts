@@ -202,6 +202,24 @@ describe('cutout of coffee.png', () => {
   });
 });
 
+describe('a photo larger than the working size (guided refinement)', () => {
+  test('keeps the subject, and stays close to the plain bilinear matte', async () => {
+    // coffee.png at 1200x800 is larger than the 512x512 working size, so refine takes the guided path.
+    const big = await sharp(COFFEE).resize(1200, 800).png().toBuffer();
+    const refined = await studio.cutout(big, { quality: 'fast', channels: 'alpha' });
+    const plain = await studio.cutout(big, { quality: 'fast', channels: 'alpha', refine: false });
+    const a = await alphaOf(refined.image.data);
+    const b = await alphaOf(plain.image.data);
+    assert.deepEqual([a.width, a.height], [1200, 800]);
+    for (const [name, x, y] of COFFEE_FOREGROUND) assert.ok(at(a, 2 * x, 2 * y) > 200, `${name}: alpha ${at(a, 2 * x, 2 * y)}`);
+    for (const [name, x, y] of CORNERS(1200, 800, 40)) assert.ok(patchStats(a.data, 1200, 1, 0, x, y, 40, 40).max < 20, `${name} corner`);
+    let sum = 0;
+    for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i]! - b.data[i]!);
+    const mad = sum / a.data.length / 255;
+    assert.ok(mad < 0.01, `guided and bilinear mattes differ by ${mad.toFixed(4)} on average`);
+  });
+});
+
 describe('every fixture photo', () => {
   test('comes out the size it went in, with a subject inside the frame', async () => {
     // coffee.png is checked above.

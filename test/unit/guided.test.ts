@@ -43,6 +43,13 @@ function defaults(guide: RgbImage, matte: Plane) {
   return guidedOptionsFor(guide, matte);
 }
 
+/** Widest count of 5%..95% alpha over all rows. */
+function maxTransition5(plane: Float32Array, width: number, height: number): number {
+  let worst = 0;
+  for (let y = 0; y < height; y++) worst = Math.max(worst, transitionWidth(plane, width, y));
+  return worst;
+}
+
 /** Widest run of partial alpha (10%..90%) over all rows: the width of the edge itself. */
 function maxTransition(plane: Float32Array, width: number, height: number): number {
   let worst = 0;
@@ -93,6 +100,18 @@ describe('guidedUpsample', () => {
         assert.ok(guided[y * 512 + edge - 2]! > 0.9, `row ${y}: alpha ${guided[y * 512 + edge - 2]} left of the edge`);
         assert.ok(guided[y * 512 + edge + 1]! < 0.1, `row ${y}: alpha ${guided[y * 512 + edge + 1]} right of the edge`);
       }
+      // No halo: every pixel more than 2 px from the photo's edge is within 5% of opaque or clear
+      // (the 5-95% transition is at most 4 px, centred on the edge; bilinear's is 8 or more).
+      let halo = 0;
+      for (let y = 0; y < 512; y++) {
+        for (let x = 0; x < 512; x++) {
+          const v = guided[y * 512 + x]!;
+          if (x < edge - 2 && v < 0.95) halo++;
+          if (x > edge + 1 && v > 0.05) halo++;
+        }
+      }
+      assert.equal(halo, 0, `${halo} pixels more than 2 px from the edge are between 5% and 95%`);
+      assert.ok(maxTransition5(bilinear, 512, 512) >= 8);
     });
   }
 
