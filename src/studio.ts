@@ -64,7 +64,7 @@ export class Studio {
     if (this.#closed) return Promise.reject(new GreenroomError('STUDIO_CLOSED', 'The studio was closed; open a new one.'));
     let s = this.#segmenters.get(modelId);
     if (!s) {
-      s = this.#factory(modelId);
+      s = Promise.resolve().then(() => this.#factory(modelId));
       this.#segmenters.set(modelId, s);
       s.catch(() => this.#segmenters.delete(modelId));
     }

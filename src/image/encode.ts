@@ -102,7 +102,9 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
     image = image.extract({ left, top, width: right - left, height: bottom - top });
     const pad = { left: left - r.x, top: top - r.y, right: r.x + r.width - right, bottom: r.y + r.height - bottom };
     if (pad.left || pad.top || pad.right || pad.bottom) {
-      const fill = channels === 1 ? { r: 0, g: 0, b: 0, alpha: 1 } : channels === 3 && background ? { ...background, alpha: 1 } : { r: 0, g: 0, b: 0, alpha: 0 };
+      // Padding continues the background: black for a matte, the colour (with its own alpha) when
+      // one is set, transparent otherwise.
+      const fill = channels === 1 ? { r: 0, g: 0, b: 0, alpha: 1 } : background ? { ...background, alpha: channels === 3 ? 1 : background.alpha } : { r: 0, g: 0, b: 0, alpha: 0 };
       // extract and extend in one sharp pipeline need a materialised step in between.
       image = sharp(await (channels === 1 ? image.toColourspace('b-w') : image).raw().toBuffer(), { raw: { width: right - left, height: bottom - top, channels } }).extend({ ...pad, background: fill });
     }

@@ -55,7 +55,9 @@ export function sniffFormat(bytes: Uint8Array): Sniffed {
   if ((b[0] === 0xff && b[1] === 0x0a) || ascii(b, 4, 8) === 'JXL ') return refused('jxl');
   if (ascii(b, 0, 12) === '\0\0\0\x0cjP  \r\n\x87\n') return refused('jp2');
   if (ascii(b, 0, 5) === '%PDF-') return refused('pdf');
-  const head = ascii(b, 0, 256).trimStart().toLowerCase();
-  if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return refused('svg');
+  // SVG: markup (after an optional UTF-8 byte-order mark, XML declaration, DOCTYPE or comments)
+  // whose first kilobyte holds an <svg element.
+  const head = ascii(b, b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0, 1024).trimStart().toLowerCase();
+  if (head.startsWith('<') && head.includes('<svg')) return refused('svg');
   return { kind: 'unknown' };
 }

@@ -53,6 +53,18 @@ export function refineMatte(image: RgbImage, matte: Plane, sourceAlpha: Uint8Arr
     alpha[i] = a < 0 ? 0 : a > 255 ? 255 : a;
     full[i] = alpha[i]! / 255;
   }
-  const rgb = options.decontaminate ? decontaminate(image, full, decontaminateRadiiFor(width, height)) : image.data;
+  const rgb = options.decontaminate ? decontaminate(image, full, decontaminateRadiiFor(width, height)) : withoutBackground(image.data, alpha);
   return { alpha, rgb };
+}
+
+/** The photo's colours where the subject is, black where alpha is 0: the removed background is not kept. */
+function withoutBackground(rgb: Uint8Array, alpha: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let i = 0; i < alpha.length; i++) {
+    if (alpha[i] === 0) continue;
+    out[i * 3] = rgb[i * 3]!;
+    out[i * 3 + 1] = rgb[i * 3 + 1]!;
+    out[i * 3 + 2] = rgb[i * 3 + 2]!;
+  }
+  return out;
 }

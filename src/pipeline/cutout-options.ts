@@ -25,11 +25,11 @@ export const CutoutOptionsSchema = z
     /** Encoder quality 1..100 for webp, avif and jpeg. */
     exportQuality: z.number().int().min(1).max(100).optional(),
     /** Background colour, hex or name; JPEG output gets white when none is given. */
-    bgColor: z.string().optional(),
+    bgColor: z.string().min(1).optional(),
     /** Crop to the subject's bounding box. */
     crop: z.boolean().default(false),
     /** Margin around a crop: "20px", "10%", or 2 or 4 such values (top right bottom left), or a pixel number. */
-    cropMargin: z.union([z.string(), z.number().nonnegative()]).default(0),
+    cropMargin: z.union([z.string(), z.number()]).default(0),
   })
   .strict();
 
@@ -51,8 +51,7 @@ export interface CutoutOptions {
 
 /** remove.bg's crop_margin: px or %, one, two or four values; at most 50% or 500 px. */
 export function parseMargin(value: string | number, field = 'cropMargin'): Margin {
-  if (typeof value === 'number') return { top: value, right: value, bottom: value, left: value, unit: 'px' };
-  const parts = value.trim().split(/[\s,]+/).filter(Boolean);
+  const parts = String(value).trim().split(/[\s,]+/).filter(Boolean);
   const bad = () => new GreenroomError('INVALID_OPTION', `${field}: expected pixels ("20px" or 20) or a percentage of the subject ("10%"), as 1, 2 or 4 values (at most 500px or 50%), got "${value}".`, { field, got: value });
   if (parts.length === 0) return { top: 0, right: 0, bottom: 0, left: 0, unit: 'px' };
   if (![1, 2, 4].includes(parts.length)) throw bad();

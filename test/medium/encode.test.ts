@@ -137,6 +137,17 @@ describe('encodeCutout', () => {
     assert.equal(data[(45 * (W + 20) + 70)], 255);
   });
 
+  test('with a translucent background, padding continues the same translucent colour (no seam)', async () => {
+    const src = cutout();
+    const region = { x: -10, y: -5, width: W + 20, height: H + 10 };
+    const background = { r: 0, g: 255, b: 0, alpha: 128 / 255 };
+    const out = await decode((await encodeCutout({ ...src, format: 'png', channels: 'rgba', region, background })).data);
+    const at = (x: number, y: number) => [0, 1, 2, 3].map((k) => out.px[(y * (W + 20) + x) * 4 + k]);
+    // (2, 2) is padding; (12, 7) is inside the frame but outside the subject: both the same colour.
+    assert.deepEqual(at(2, 2), at(12, 7));
+    assert.deepEqual(at(12, 7), [0, 255, 0, 128]);
+  });
+
   test('exportQuality changes lossy output', async () => {
     const src = cutout();
     // Texture, so quality matters to the size.

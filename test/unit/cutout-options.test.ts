@@ -114,6 +114,9 @@ describe('parseCutoutOptions', () => {
     ['a bad bgColor', { bgColor: 'blurple' }, 'bgColor'],
     ['a negative cropMargin', { cropMargin: -1 }, 'cropMargin'],
     ['a too large cropMargin', { cropMargin: '600px' }, 'cropMargin'],
+    ['a too large numeric cropMargin', { cropMargin: 3000 }, 'cropMargin'],
+    ['an infinite cropMargin', { cropMargin: Infinity }, 'cropMargin'],
+    ['an empty bgColor', { bgColor: '' }, 'bgColor'],
     ['a malformed cropMargin', { cropMargin: '1px 2px 3px' }, 'cropMargin'],
   ];
   for (const [name, input, field] of bad) {

@@ -45,6 +45,8 @@ describe('sniffFormat: recognised but refused', () => {
     ['svg', 'SVG', bytes('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')],
     ['svg', 'SVG with an XML prolog', bytes('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')],
     ['svg', 'SVG after whitespace, upper case', bytes('\n\n  <SVG></SVG>')],
+    ['svg', 'SVG after a DOCTYPE and a comment', bytes('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n<!-- drawn by hand -->\n<svg/>')],
+    ['svg', 'SVG after a UTF-8 byte-order mark', bytes([0xef, 0xbb, 0xbf], '<svg xmlns="http://www.w3.org/2000/svg"/>')],
     ['psd', 'PSD', bytes('8BPS', [0, 1, 0, 0, 0, 0, 0, 0])],
     ['ico', 'ICO', bytes([0, 0, 1, 0, 1, 0, 16, 16, 0, 0])],
     ['jxl', 'JPEG XL codestream', bytes([0xff, 0x0a, 0xfa, 0x7f, 0x01, 0x90])],
