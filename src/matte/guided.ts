@@ -83,7 +83,38 @@ export function guidedUpsample(guide: RgbImage, matte: Plane, options: GuidedUps
     bb[i] = p_ - a0 * r_ - a1 * g_ - a2 * b_;
   }
   const mar = mean(ar), mag = mean(ag), mab = mean(ab), mbb2 = mean(bb);
+  gateConfident(p, gw, gh, [mar, mag, mab, mbb2]);
   return applyCoefficients(guide, [mar, mag, mab, mbb2], gw, gh, options.gridFactor);
+}
+
+/** Below this the network is sure a cell is background; above 1 minus this, foreground. */
+const CONFIDENT = 0.02;
+
+/**
+ * Where the network is sure across a cell and its 8 neighbours, the filter must not invent
+ * partial alpha from the photo's texture (a faint halo of table grain around the subject): such
+ * cells get a = 0 and b = 0 or 1, so q is exactly the network's answer there.
+ */
+function gateConfident(p: Float32Array, gw: number, gh: number, [ar, ag, ab, b]: Float32Array[]): void {
+  for (let y = 0; y < gh; y++) {
+    for (let x = 0; x < gw; x++) {
+      let lo = 1, hi = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(gh - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(gw - 1, x + 1); xx++) {
+          const v = p[yy * gw + xx]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+      const i = y * gw + x;
+      if (hi < CONFIDENT || lo > 1 - CONFIDENT) {
+        ar![i] = 0;
+        ag![i] = 0;
+        ab![i] = 0;
+        b![i] = hi < CONFIDENT ? 0 : 1;
+      }
+    }
+  }
 }
 
 /**
