@@ -126,6 +126,19 @@ export function qualityMarkdown(q: NonNullable<BenchResults['quality']>): string
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
+  const same = q.variants.filter((v) => {
+    if (!v.variant.includes('-refined-')) return false;
+    const raw = q.variants.find((r) => r.variant === v.variant.replace('-refined-', '-raw-'));
+    return !!raw && raw.perImage.length === v.perImage.length && raw.perImage.every((p, i) => p.mae === v.perImage[i].mae && p.bmae === v.perImage[i].bmae);
+  });
+  if (same.length) {
+    out.push('');
+    out.push(
+      `Note: ${same.map((v) => v.variant).join(', ')} scored exactly as raw: greenroom refines only when the photo is larger than ` +
+        `the network's matte (src/matte/refine.ts), and these composites (at most 0.37 MP) are smaller than the working size, so ` +
+        `refinement is not exercised there. See the speed set for 1.5 MP photos, where it is.`,
+    );
+  }
   out.push('');
   out.push('MAE by foreground (mean over its backgrounds):');
   out.push('');

@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
     if (results.sections.includes('speed')) {
       log('speed...');
       results.speed = await runSpeed(studio, {
-        ...(flags.quick ? { passes: 1, networkRuns: 2, peerImages: 2 } : { passes: 3, poolPasses: 1, networkRuns: 4, peerPasses: 1, peerPoolPasses: 1 }),
+        ...(flags.quick ? { passes: 1, peerImages: 2 } : { passes: 3, poolPasses: 1, peerPasses: 1, peerPoolPasses: 1 }),
         peer: flags.peer,
         log,
       });

@@ -4,7 +4,7 @@
  * - warm end-to-end latency of studio.cutout with default options (refine + decontaminate, PNG
  *   RGBA), per image, over several sequential passes: median and p90, and the mean of each stage;
  * - the network's own inference time at the working size (seg.segment on a real photo resized to
- *   size x size; median of runs taken before and after the passes) and end-to-end / network;
+ *   size x size; median of runs interleaved with the passes) and end-to-end / network;
  * - throughput in images per minute over the folder: sequential, and with 2 cutouts in flight
  *   (the model runs are serialised inside greenroom; decode, refinement and encoding overlap them);
  * - the peer (@imgly/background-removal-node, model 'medium', PNG output) in its own process:
@@ -85,8 +85,6 @@ export interface SpeedOptions {
   passes?: number;
   /** Passes with 2 in flight per quality (default 1). */
   poolPasses?: number;
-  /** seg.segment runs per size (default 4: half before, half after the passes). */
-  networkRuns?: number;
   peer?: boolean;
   peerPasses?: number;
   peerPoolPasses?: number;
@@ -128,7 +126,6 @@ async function networkRuns(studio: Studio, image: SpeedImage, size: number, runs
 export async function speedGreenroom(studio: Studio, images: readonly SpeedImage[], quality: Quality, options: SpeedOptions = {}): Promise<GreenroomSpeed> {
   const passes = options.passes ?? 3;
   const poolPasses = options.poolPasses ?? 1;
-  const netRuns = options.networkRuns ?? 4;
   const files = images.map((i) => i.file);
   const start = loadSnapshot();
   const cpu0 = ownCpuMs();
@@ -136,12 +133,15 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
   // Warm-up: the first run at a new size allocates for that shape.
   const warm = await studio.cutout(files[0], { quality });
   const size = warm.workingSize;
-  const networkMs = await networkRuns(studio, images[0], size, Math.ceil(netRuns / 2));
+  // Network-only runs interleaved with the passes (one before each, one at the end), so both
+  // see the same conditions on a machine whose load varies.
+  const networkMs: number[] = [];
 
   const latencies: number[] = [];
   const stageRuns: StageTiming[][] = [];
   let seqMs = 0;
   for (let p = 0; p < passes; p++) {
+    networkMs.push(...(await networkRuns(studio, images[0], size, 1)));
     const t0 = performance.now();
     for (const file of files) {
       const t = performance.now();
@@ -158,7 +158,7 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
     await pool(files, CONCURRENCY, (file) => studio.cutout(file, { quality }));
     poolMs += performance.now() - t0;
   }
-  networkMs.push(...(await networkRuns(studio, images[0], size, Math.floor(netRuns / 2))));
+  networkMs.push(...(await networkRuns(studio, images[0], size, 1)));
 
   const stagesMs: Record<string, number> = {};
   const stagesCpuMs: Record<string, number> = {};
@@ -256,7 +256,7 @@ if (isMain(import.meta.url)) {
   const studio = await Studio.open();
   try {
     const r = await runSpeed(studio, {
-      ...(quick ? { passes: 1, networkRuns: 2, peerImages: 2 } : {}),
+      ...(quick ? { passes: 1, peerImages: 2 } : {}),
       peer: !process.argv.includes('--no-peer'),
       log: console.log,
     });
