@@ -45,19 +45,24 @@ export function blockAveragePlanes(src: Uint8Array, width: number, height: numbe
   const w = Math.ceil(width / factor);
   const h = Math.ceil(height / factor);
   const planes = Array.from({ length: channels }, () => new Float32Array(w * h));
-  const counts = new Float32Array(w * h);
+  const colBlock = new Int32Array(width);
+  for (let x = 0; x < width; x++) colBlock[x] = Math.floor(x / factor);
   for (let y = 0; y < height; y++) {
     const by = Math.floor(y / factor) * w;
-    let i = y * width * channels;
-    for (let x = 0; x < width; x++) {
-      const b = by + Math.floor(x / factor);
-      counts[b]! += 1;
-      for (let c = 0; c < channels; c++) planes[c]![b]! += src[i++]!;
+    const i = y * width * channels;
+    for (let c = 0; c < channels; c++) {
+      const plane = planes[c]!;
+      for (let x = 0, j = i + c; x < width; x++, j += channels) plane[by + colBlock[x]!]! += src[j]!;
     }
   }
-  for (let b = 0; b < w * h; b++) {
-    const k = 1 / (255 * counts[b]!);
-    for (let c = 0; c < channels; c++) planes[c]![b]! *= k;
+  // Cells in the last row and column may be partial.
+  for (let by = 0; by < h; by++) {
+    const rows = Math.min(factor, height - by * factor);
+    for (let bx = 0; bx < w; bx++) {
+      const k = 1 / (255 * rows * Math.min(factor, width - bx * factor));
+      const b = by * w + bx;
+      for (let c = 0; c < channels; c++) planes[c]![b]! *= k;
+    }
   }
   return { planes, width: w, height: h };
 }
