@@ -9,6 +9,8 @@ export interface BenchResults {
   sections: Array<'speed' | 'quality'>;
   machine: MachineInfo;
   studioOpenMs: number;
+  /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
+  waitedSeconds?: number;
   benchSeconds?: number;
   speed?: SpeedResults;
   quality?: QualityResults & {
@@ -171,7 +173,7 @@ export function resultsMarkdown(r: BenchResults): string {
     `Measured in one run on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}; ` +
       `greenroom with onnxruntime-node ${m.onnxruntimeNode}, sharp ${m.sharp}; peer @imgly/background-removal-node ${m.peer} ` +
       `(its onnxruntime-node ${m.peerOnnxruntimeNode}). No GPU. 1-min load average at start: ${m.loadAvgAtStart}. ` +
-      `Studio.open (model load): ${Math.round(r.studioOpenMs)} ms.${r.benchSeconds ? ` Whole bench: ${Math.round(r.benchSeconds)} s.` : ''}`,
+      `Studio.open (model load): ${Math.round(r.studioOpenMs)} ms.${r.benchSeconds ? ` Whole bench: ${Math.round(r.benchSeconds)} s${r.waitedSeconds ? ` (after ${r.waitedSeconds} s waiting for a quiet machine)` : ''}.` : ''}`,
     '',
   ];
   if (r.speed) parts.push(speedMarkdown(r.speed), '');

@@ -57,8 +57,10 @@ async function waitQuiet(seconds: number, log: (s: string) => void): Promise<voi
 export async function main(argv: string[]): Promise<BenchResults> {
   const flags = parseFlags(argv);
   const log = (s: string) => console.log(s);
-  const t0 = performance.now();
+  const tWait = performance.now();
   if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
+  const waitedSeconds = Math.round((performance.now() - tWait) / 1000);
+  const t0 = performance.now();
   const machine = machineInfo();
   log(`greenroom bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAvgAtStart}${flags.quick ? ' (quick)' : ''}`);
 
@@ -71,6 +73,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
     sections: flags.only ? [flags.only] : ['speed', 'quality'],
     machine,
     studioOpenMs: Math.round(studioOpenMs),
+    ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
   };
   try {
     log('dataset...');
