@@ -54,20 +54,22 @@ class Grid {
     }
     return counts;
   }
-  /** Bilinear sample of several planes at pixel (x, y), into out. */
-  sample(planes: Float32Array[], x: number, y: number, out: Float32Array): void {
+  /** The four cells around pixel (x, y) and their bilinear weights. */
+  weights(x: number, y: number, at: Int32Array, w: Float32Array): void {
     const f = this.factor;
     const fx = Math.min(Math.max((x + 0.5) / f - 0.5, 0), this.width - 1);
     const fy = Math.min(Math.max((y + 0.5) / f - 0.5, 0), this.height - 1);
     const x0 = Math.floor(fx), y0 = Math.floor(fy);
     const x1 = Math.min(x0 + 1, this.width - 1), y1 = Math.min(y0 + 1, this.height - 1);
     const wx = fx - x0, wy = fy - y0;
-    const i00 = y0 * this.width + x0, i01 = y0 * this.width + x1, i10 = y1 * this.width + x0, i11 = y1 * this.width + x1;
-    const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
-    for (let k = 0; k < planes.length; k++) {
-      const p = planes[k]!;
-      out[k] = p[i00]! * w00 + p[i01]! * w01 + p[i10]! * w10 + p[i11]! * w11;
-    }
+    at[0] = y0 * this.width + x0;
+    at[1] = y0 * this.width + x1;
+    at[2] = y1 * this.width + x0;
+    at[3] = y1 * this.width + x1;
+    w[0] = (1 - wx) * (1 - wy);
+    w[1] = wx * (1 - wy);
+    w[2] = (1 - wx) * wy;
+    w[3] = wx * wy;
   }
 }
 
@@ -90,6 +92,10 @@ function localColours(grid: Grid, sums: Float32Array[], counts: Float32Array, ra
     for (let c = 3; c < colours.length; c++) colours[c]![i] = means[1 + c]![i]! * bWeight;
   }
   return colours;
+}
+
+function lerp4(plane: Float32Array, at: Int32Array, w: Float32Array): number {
+  return plane[at[0]!]! * w[0]! + plane[at[1]!]! * w[1]! + plane[at[2]!]! * w[2]! + plane[at[3]!]! * w[3]!;
 }
 
 function clamp01(v: number): number {
@@ -159,33 +165,39 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
   if (soft.length === 0) return out;
 
   // Coarse pass: F1 = Fc + a (I - a Fc - (1 - a) Bc) at the soft pixels, into the fine sums.
-  const coarseColours = localColours(coarse, cs, coarseCounts, options.coarseRadius);
-  const v = new Float32Array(6);
+  // Bc is kept per soft pixel for the fine pass.
+  const [kFr, kFg, kFb, kBr, kBg, kBb] = localColours(coarse, cs, coarseCounts, options.coarseRadius) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const softB = new Float32Array(soft.length * 3);
+  const at = new Int32Array(4);
+  const w = new Float32Array(4);
+  const [, sFr, sFg, sFb] = fs as [Float32Array, Float32Array, Float32Array, Float32Array];
   for (let s = 0; s < soft.length; s++) {
     const i = soft[s]!;
     const x = i % width, y = (i - x) / width;
     const a = alpha[i]!;
-    coarse.sample(coarseColours, x, y, v);
+    coarse.weights(x, y, at, w);
+    const fr = lerp4(kFr, at, w), fg = lerp4(kFg, at, w), fb = lerp4(kFb, at, w);
+    const br = lerp4(kBr, at, w), bg = lerp4(kBg, at, w), bb = lerp4(kBb, at, w);
+    softB[s * 3] = br;
+    softB[s * 3 + 1] = bg;
+    softB[s * 3 + 2] = bb;
     const cell = Math.floor(y / fine.factor) * fine.width + fine.colCell[x]!;
-    for (let c = 0; c < 3; c++) {
-      const f1 = clamp01(v[c]! + a * (data[i * 3 + c]! * k - a * v[c]! - (1 - a) * v[3 + c]!));
-      fs[1 + c]![cell]! += f1 * a;
-    }
+    sFr[cell] += clamp01(fr + a * (data[i * 3]! * k - a * fr - (1 - a) * br)) * a;
+    sFg[cell] += clamp01(fg + a * (data[i * 3 + 1]! * k - a * fg - (1 - a) * bg)) * a;
+    sFb[cell] += clamp01(fb + a * (data[i * 3 + 2]! * k - a * fb - (1 - a) * bb)) * a;
   }
   // Fine pass: the final estimate at the soft pixels. Its background is the coarse one: the paper
   // re-blurs it by the fine radius, which barely moves a field already averaged over ~180 px.
-  const fineColours = localColours(fine, fs, fine.counts(), options.fineRadius);
-  const fineF = new Float32Array(3);
+  const [lFr, lFg, lFb] = localColours(fine, fs, fine.counts(), options.fineRadius) as [Float32Array, Float32Array, Float32Array];
   for (let s = 0; s < soft.length; s++) {
     const i = soft[s]!;
     const x = i % width, y = (i - x) / width;
     const a = alpha[i]!;
-    fine.sample(fineColours, x, y, fineF);
-    coarse.sample(coarseColours, x, y, v);
-    v[0] = fineF[0]!, v[1] = fineF[1]!, v[2] = fineF[2]!;
-    for (let c = 0; c < 3; c++) {
-      out[i * 3 + c] = Math.round(clamp01(v[c]! + a * (data[i * 3 + c]! * k - a * v[c]! - (1 - a) * v[3 + c]!)) * 255);
-    }
+    fine.weights(x, y, at, w);
+    const fr = lerp4(lFr, at, w), fg = lerp4(lFg, at, w), fb = lerp4(lFb, at, w);
+    out[i * 3] = Math.round(clamp01(fr + a * (data[i * 3]! * k - a * fr - (1 - a) * softB[s * 3]!)) * 255);
+    out[i * 3 + 1] = Math.round(clamp01(fg + a * (data[i * 3 + 1]! * k - a * fg - (1 - a) * softB[s * 3 + 1]!)) * 255);
+    out[i * 3 + 2] = Math.round(clamp01(fb + a * (data[i * 3 + 2]! * k - a * fb - (1 - a) * softB[s * 3 + 2]!)) * 255);
   }
   return out;
 }

@@ -42,6 +42,7 @@ export function resizeBilinear(src: Float32Array, sw: number, sh: number, dw: nu
  * per channel. The last row and column of blocks may be partial.
  */
 export function blockAveragePlanes(src: Uint8Array, width: number, height: number, channels: number, factor: number): { planes: Float32Array[]; width: number; height: number } {
+  if (factor === 2 && channels === 3 && width % 2 === 0 && height % 2 === 0) return halveRgb(src, width, height);
   const w = Math.ceil(width / factor);
   const h = Math.ceil(height / factor);
   const planes = Array.from({ length: channels }, () => new Float32Array(w * h));
@@ -65,4 +66,23 @@ export function blockAveragePlanes(src: Uint8Array, width: number, height: numbe
     }
   }
   return { planes, width: w, height: h };
+}
+
+/** blockAveragePlanes for the common case (3 channels, factor 2, even sizes), without index tables. */
+function halveRgb(src: Uint8Array, width: number, height: number): { planes: Float32Array[]; width: number; height: number } {
+  const w = width / 2, h = height / 2;
+  const r = new Float32Array(w * h), g = new Float32Array(w * h), b = new Float32Array(w * h);
+  const k = 1 / (4 * 255);
+  const stride = width * 3;
+  for (let y = 0; y < h; y++) {
+    let top = 2 * y * stride;
+    let bottom = top + stride;
+    let o = y * w;
+    for (let x = 0; x < w; x++, top += 6, bottom += 6, o++) {
+      r[o] = (src[top]! + src[top + 3]! + src[bottom]! + src[bottom + 3]!) * k;
+      g[o] = (src[top + 1]! + src[top + 4]! + src[bottom + 1]! + src[bottom + 4]!) * k;
+      b[o] = (src[top + 2]! + src[top + 5]! + src[bottom + 2]! + src[bottom + 5]!) * k;
+    }
+  }
+  return { planes: [r, g, b], width: w, height: h };
 }
