@@ -48,9 +48,21 @@ export interface VariantScore extends Score {
   predictSeconds: number;
 }
 
+/** A set of images with known alpha: IMG/<name>.png, GT/<name>.png; predictions go to PRED_ROOT/<variant>/. */
+export interface QualitySet {
+  imgDir: string;
+  gtDir: string;
+  predRoot: string;
+}
+
+/** The composites of bench/dataset.ts. */
+export const COMPOSITE_SET: QualitySet = { imgDir: IMG_DIR, gtDir: GT_DIR, predRoot: PRED_ROOT };
+
 export interface ScoreOptions {
-  /** Only these composites (default: all in GT_DIR). */
+  /** Only these composites (default: all in the set's ground-truth folder). */
   names?: readonly string[];
+  /** Which images (default: the composites). */
+  set?: QualitySet;
 }
 
 /** The composites' names (GT_DIR), building the quality set first if it is missing. */
@@ -72,7 +84,7 @@ export async function compositeNames(): Promise<string[]> {
 
 /** Scores the PNG mattes in `predDir` (alpha channel, or channel 0 of a grayscale PNG) against the ground truth. */
 export async function scoreFolder(predDir: string, options: ScoreOptions = {}): Promise<Score> {
-  const args = [SCORER, GT_DIR, predDir];
+  const args = [SCORER, (options.set ?? COMPOSITE_SET).gtDir, predDir];
   if (options.names) {
     const list = path.join(predDir, '.list.txt');
     fs.writeFileSync(list, options.names.join('\n'));
@@ -94,14 +106,15 @@ export async function scoreFolder(predDir: string, options: ScoreOptions = {}): 
  * built on any options or code, compare the returned numbers.
  */
 export async function scoreVariant(name: string, predict: (imagePath: string) => Promise<Buffer | Uint8Array>, options: ScoreOptions = {}): Promise<VariantScore> {
+  const set = options.set ?? COMPOSITE_SET;
   const names = options.names ?? (await compositeNames());
-  const dir = path.join(PRED_ROOT, name);
+  const dir = path.join(set.predRoot, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const t = performance.now();
-  for (const n of names) fs.writeFileSync(path.join(dir, `${n}.png`), await predict(path.join(IMG_DIR, `${n}.png`)));
+  for (const n of names) fs.writeFileSync(path.join(dir, `${n}.png`), await predict(path.join(set.imgDir, `${n}.png`)));
   const predictSeconds = (performance.now() - t) / 1000;
-  const score = await scoreFolder(dir, options.names ? { names } : {});
+  const score = await scoreFolder(dir, { ...(options.names ? { names } : {}), set });
   return { variant: name, predictSeconds: Math.round(predictSeconds * 10) / 10, ...score };
 }
 
@@ -122,8 +135,9 @@ export interface QualityRunOptions extends ScoreOptions {
 
 export async function runQuality(studio: Studio, options: QualityRunOptions = {}): Promise<QualityResults> {
   const log = options.log ?? (() => {});
+  const set = options.set ?? COMPOSITE_SET;
   const names = options.names ? [...options.names] : await compositeNames();
-  const sub = options.names ? { names } : {};
+  const sub = { ...(options.names ? { names } : {}), set };
   const variants: VariantScore[] = [];
   for (const refine of [false, true]) {
     for (const quality of QUALITIES) {
@@ -134,10 +148,10 @@ export async function runQuality(studio: Studio, options: QualityRunOptions = {}
     }
   }
   if (options.peer !== false) {
-    const dir = path.join(PRED_ROOT, 'peer');
+    const dir = path.join(set.predRoot, 'peer');
     fs.rmSync(dir, { recursive: true, force: true });
     const t = performance.now();
-    await runPeer({ kind: 'predict', files: names.map((n) => path.join(IMG_DIR, `${n}.png`)), outDir: dir });
+    await runPeer({ kind: 'predict', files: names.map((n) => path.join(set.imgDir, `${n}.png`)), outDir: dir });
     const predictSeconds = Math.round((performance.now() - t) / 100) / 10;
     const score = { variant: 'peer', predictSeconds, ...(await scoreFolder(dir, sub)) };
     variants.push(score);

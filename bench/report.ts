@@ -16,6 +16,8 @@ export interface BenchResults {
   quality?: QualityResults & {
     foregrounds: Array<{ name: string; composites: string[]; groundTruth: string }>;
   };
+  /** The same variants on bench/silhouettes.ts: 1.5 MP, exact anti-aliased edges. */
+  silhouettes?: QualityResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -138,7 +140,7 @@ export function qualityMarkdown(q: NonNullable<BenchResults['quality']>): string
     out.push(
       `Note: ${same.map((v) => v.variant).join(', ')} scored exactly as raw: greenroom refines only when the photo is larger than ` +
         `the network's matte (src/matte/refine.ts), and these composites (at most 0.37 MP) are smaller than the working size, so ` +
-        `refinement is not exercised there. See the speed set for 1.5 MP photos, where it is.`,
+        `refinement is not exercised there. The 1.5 MP silhouette set below is where it is.`,
     );
   }
   out.push('');
@@ -165,6 +167,23 @@ export function qualityMarkdown(q: NonNullable<BenchResults['quality']>): string
   return out.join('\n');
 }
 
+export function silhouetteMarkdown(q: QualityResults): string {
+  return [
+    '## Matte quality at 1.5 MP (exact edges)',
+    '',
+    `${q.composites.length} product silhouettes (bottle, mug, ring, sneaker, vase, lamp, watch, headphones) rendered as vectors at ` +
+      `1500x1000 (alpha = exact anti-aliased coverage), filled with a real photo's texture and laid on real backgrounds ` +
+      `(bench/silhouettes.ts). Larger than every working size, so this is where refinement (upsampling along the photo's edges) is measured. ` +
+      `Scored by ../shared/tools/score-mattes.mjs; lower is better except IoU and F1.`,
+    '',
+    table(
+      ['variant', 'MAE', 'boundary MAE', 'IoU@0.5', 'F1@0.5', 'SAD (k)', 'MSE'],
+      q.variants.map((v) => [v.variant, f(v.MAE, 4), f(v.boundaryMAE, 4), f(v.IoU, 4), f(v.F1, 4), f(v.SADk, 2), f(v.MSE, 5)]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ].join('\n');
+}
+
 export function resultsMarkdown(r: BenchResults): string {
   const m = r.machine;
   const parts = [
@@ -178,5 +197,6 @@ export function resultsMarkdown(r: BenchResults): string {
   ];
   if (r.speed) parts.push(speedMarkdown(r.speed), '');
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
+  if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
   return parts.join('\n');
 }

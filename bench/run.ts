@@ -19,6 +19,7 @@ import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR } from './paths.ts';
 import { runQuality } from './quality.ts';
+import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 
@@ -97,6 +98,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
         ...q,
         foregrounds: COMPOSITES.map(([fg, bgs]) => ({ name: fg, composites: bgs.map((b) => `${fg}_on_${b}`), groundTruth: GROUND_TRUTH[fg] ?? '?' })),
       };
+      log('quality on 1.5 MP silhouettes (exact edges)...');
+      const silhouettes = await buildSilhouetteSet();
+      const picked = flags.quick ? silhouettes.slice(0, 3) : silhouettes;
+      results.silhouettes = await runQuality(studio, { names: picked, set: SILHOUETTE_SET, peer: flags.peer, log });
     }
   } finally {
     await studio.close();
