@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { GreenroomError } from '../errors.ts';
+import { resizeRgbBilinear } from '../matte/resample.ts';
 import { sniffFormat, type InputFormat, SUPPORTED_INPUT_FORMATS } from './sniff.ts';
 
 export interface DecodeLimits {
@@ -83,9 +84,10 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
 
 /**
  * The photo resized (aspect ignored, as the network was trained) to size x size RGB, with any
- * transparent parts laid on white, ready for the network's normalisation.
+ * transparent parts laid on white, ready for the network's normalisation. Plain bilinear, as in
+ * training (see resizeRgbBilinear): sharp's antialiased kernels gave the network blurrier input.
  */
-export async function resizeForNetwork(image: DecodedImage, size: number): Promise<Uint8Array> {
+export function resizeForNetwork(image: DecodedImage, size: number): Uint8Array {
   let rgb = image.rgb;
   if (image.alpha) {
     rgb = new Uint8Array(image.rgb.length);
@@ -94,8 +96,5 @@ export async function resizeForNetwork(image: DecodedImage, size: number): Promi
       for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(image.rgb[i * 3 + c]! * a + 255 * (1 - a));
     }
   }
-  return sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(size, size, { fit: 'fill', kernel: 'linear' })
-    .raw()
-    .toBuffer();
+  return resizeRgbBilinear(rgb, image.width, image.height, size, size);
 }

@@ -41,7 +41,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
   const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
 
   const matte = await stages.time('segment', async (waited) => {
-    const small = await resizeForNetwork(decoded, size);
+    const small = resizeForNetwork(decoded, size);
     const queued = stages.now();
     const data = await deps.segmenter.segment(small, size, () => waited(stages.now() - queued));
     return { data, width: size, height: size };

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boxMean } from '../../src/matte/box.ts';
-import { blockAveragePlanes, resizeBilinear } from '../../src/matte/resample.ts';
+import { blockAveragePlanes, resizeBilinear, resizeRgbBilinear } from '../../src/matte/resample.ts';
 import { seeded } from '../helpers/images.ts';
 
 /** The definition: the mean over the (2r+1)^2 window clipped to the frame. */
@@ -141,5 +141,25 @@ describe('blockAveragePlanes', () => {
     assert.equal(height, 1);
     assert.ok(maxDiff(planes[0]!, [0, 0.6]) < 1e-6);
     assert.ok(maxDiff(planes[2]!, [0.4, 1]) < 1e-6);
+  });
+});
+
+describe('resizeRgbBilinear', () => {
+  test('matches per-channel resizeBilinear, rounded, for down- and upscaling', () => {
+    const w = 37, h = 23;
+    const src = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 97) % 256);
+    for (const [dw, dh] of [[16, 16], [64, 48], [37, 23]] as const) {
+      const out = resizeRgbBilinear(src, w, h, dw, dh);
+      for (let c = 0; c < 3; c++) {
+        const plane = Float32Array.from({ length: w * h }, (_, i) => src[i * 3 + c]!);
+        const ref = resizeBilinear(plane, w, h, dw, dh);
+        for (let i = 0; i < dw * dh; i++) assert.ok(Math.abs(out[i * 3 + c]! - ref[i]!) <= 0.5 + 1e-3, `${dw}x${dh} channel ${c} pixel ${i}`);
+      }
+    }
+  });
+
+  test('the same size is the identity', () => {
+    const src = Uint8Array.from({ length: 9 * 5 * 3 }, (_, i) => (i * 31) % 256);
+    assert.deepEqual(resizeRgbBilinear(src, 9, 5, 9, 5), src);
   });
 });
