@@ -98,6 +98,14 @@ function lerp4(plane: Float32Array, at: Int32Array, w: Float32Array): number {
   return plane[at[0]!]! * w[0]! + plane[at[1]!]! * w[1]! + plane[at[2]!]! * w[2]! + plane[at[3]!]! * w[3]!;
 }
 
+/**
+ * Blur-fusion's per-pixel step: the foreground colour F = Fm + a (I - a Fm - (1 - a) Bm) that
+ * explains the observed colour I given local mean colours Fm, Bm and alpha a, clamped to 0..1.
+ */
+function solveForeground(observed: number, a: number, meanF: number, meanB: number): number {
+  return clamp01(meanF + a * (observed - a * meanF - (1 - a) * meanB));
+}
+
 function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
@@ -164,7 +172,7 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
   }
   if (soft.length === 0) return out;
 
-  // Coarse pass: F1 = Fc + a (I - a Fc - (1 - a) Bc) at the soft pixels, into the fine sums.
+  // Coarse pass: F1 from the coarse local colours at the soft pixels, into the fine sums.
   // Bc is kept per soft pixel for the fine pass.
   const [kFr, kFg, kFb, kBr, kBg, kBb] = localColours(coarse, cs, coarseCounts, options.coarseRadius) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const softB = new Float32Array(soft.length * 3);
@@ -182,9 +190,9 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
     softB[s * 3 + 1] = bg;
     softB[s * 3 + 2] = bb;
     const cell = Math.floor(y / fine.factor) * fine.width + fine.colCell[x]!;
-    sFr[cell] += clamp01(fr + a * (data[i * 3]! * k - a * fr - (1 - a) * br)) * a;
-    sFg[cell] += clamp01(fg + a * (data[i * 3 + 1]! * k - a * fg - (1 - a) * bg)) * a;
-    sFb[cell] += clamp01(fb + a * (data[i * 3 + 2]! * k - a * fb - (1 - a) * bb)) * a;
+    sFr[cell] += solveForeground(data[i * 3]! * k, a, fr, br) * a;
+    sFg[cell] += solveForeground(data[i * 3 + 1]! * k, a, fg, bg) * a;
+    sFb[cell] += solveForeground(data[i * 3 + 2]! * k, a, fb, bb) * a;
   }
   // Fine pass: the final estimate at the soft pixels. Its background is the coarse one: the paper
   // re-blurs it by the fine radius, which barely moves a field already averaged over ~180 px.
@@ -195,9 +203,9 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
     const a = alpha[i]!;
     fine.weights(x, y, at, w);
     const fr = lerp4(lFr, at, w), fg = lerp4(lFg, at, w), fb = lerp4(lFb, at, w);
-    out[i * 3] = Math.round(clamp01(fr + a * (data[i * 3]! * k - a * fr - (1 - a) * softB[s * 3]!)) * 255);
-    out[i * 3 + 1] = Math.round(clamp01(fg + a * (data[i * 3 + 1]! * k - a * fg - (1 - a) * softB[s * 3 + 1]!)) * 255);
-    out[i * 3 + 2] = Math.round(clamp01(fb + a * (data[i * 3 + 2]! * k - a * fb - (1 - a) * softB[s * 3 + 2]!)) * 255);
+    out[i * 3] = Math.round(solveForeground(data[i * 3]! * k, a, fr, softB[s * 3]!) * 255);
+    out[i * 3 + 1] = Math.round(solveForeground(data[i * 3 + 1]! * k, a, fg, softB[s * 3 + 1]!) * 255);
+    out[i * 3 + 2] = Math.round(solveForeground(data[i * 3 + 2]! * k, a, fb, softB[s * 3 + 2]!) * 255);
   }
   return out;
 }
