@@ -147,25 +147,27 @@ function classifyCells(p: Float32Array, gw: number, gh: number): Uint8Array {
 
 /** 1 for every cell within `r` (Chebyshev distance) of an ACTIVE cell. */
 function dilate(state: Uint8Array, gw: number, gh: number, r: number): Uint8Array {
+  const active = new Uint8Array(gw * gh);
+  for (let i = 0; i < active.length; i++) active[i] = state[i] === ACTIVE ? 1 : 0;
   const rows = new Uint8Array(gw * gh);
-  for (let y = 0; y < gh; y++) {
-    let last = -Infinity;
-    for (let x = 0; x < gw; x++) if (state[y * gw + x] === ACTIVE) last = x, rows[y * gw + x] = 1;
-      else if (x - last <= r) rows[y * gw + x] = 1;
-    let next = Infinity;
-    for (let x = gw - 1; x >= 0; x--) if (state[y * gw + x] === ACTIVE) next = x;
-      else if (next - x <= r) rows[y * gw + x] = 1;
-  }
+  for (let y = 0; y < gh; y++) dilateLine(active, rows, y * gw, 1, gw, r);
   const out = new Uint8Array(gw * gh);
-  for (let x = 0; x < gw; x++) {
-    let last = -Infinity;
-    for (let y = 0; y < gh; y++) if (rows[y * gw + x]) last = y, out[y * gw + x] = 1;
-      else if (y - last <= r) out[y * gw + x] = 1;
-    let next = Infinity;
-    for (let y = gh - 1; y >= 0; y--) if (rows[y * gw + x]) next = y;
-      else if (next - y <= r) out[y * gw + x] = 1;
-  }
+  for (let x = 0; x < gw; x++) dilateLine(rows, out, x, gw, gh, r);
   return out;
+}
+
+/** One row or column: out = 1 wherever a set input lies within r steps (start, stride, length). */
+function dilateLine(src: Uint8Array, out: Uint8Array, start: number, stride: number, length: number, r: number): void {
+  let lastSet = -Infinity;
+  for (let k = 0; k < length; k++) {
+    if (src[start + k * stride]) lastSet = k;
+    if (k - lastSet <= r) out[start + k * stride] = 1;
+  }
+  let nextSet = Infinity;
+  for (let k = length - 1; k >= 0; k--) {
+    if (src[start + k * stride]) nextSet = k;
+    if (nextSet - k <= r) out[start + k * stride] = 1;
+  }
 }
 
 /**

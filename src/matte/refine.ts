@@ -19,10 +19,10 @@ export interface RefineOptions {
 /**
  * Guided filter settings, tuned on 1.5 MP composites with exact anti-aliased edges (bench/):
  * windows spanning about 3 matte pixels each way (2 cells of the 2x grid at 1.5 MP, as wide as the
- * network's edge ramp) and a small eps, so the matte follows the photo's edges closely. Boundary
- * MAE at quality best: bilinear 0.0680, guided 0.0554; at fast: 0.1007 and 0.0782 (with the
- * confidence gate in guided.ts; 0.0603 and 0.0875 without it). Larger windows
- * (8 px) or eps (1e-3, 1e-2) scored worse; eps 1e-5 scored 0.0587 but amplifies sensor noise.
+ * network's edge ramp) and a small eps, so the matte follows the photo's edges closely. Larger
+ * windows (8 px) or eps (1e-3, 1e-2) scored worse; eps 1e-5 scored slightly better but amplifies
+ * sensor noise. Current boundary MAE (bench/results/latest.md, silhouettes): best, bilinear 0.0993
+ * vs guided 0.0899; fast, 0.1496 vs 0.1327.
  */
 export const GUIDED_MATTE_RADIUS = 3;
 export const GUIDED_EPS = 1e-4;

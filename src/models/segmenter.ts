@@ -11,8 +11,6 @@ import type { ModelSpec } from './manifest.ts';
 import type { WorkerReply, WorkerRequest } from './onnx-worker.ts';
 import { ensureModelFile } from './store.ts';
 
-export { normalizeToTensor } from './normalize.ts';
-
 export interface Segmenter {
   readonly model: ModelSpec;
   /**

@@ -8,7 +8,7 @@ import { ErrorCodes, GreenroomError, isGreenroomError } from '../../src/errors.t
 import { DEFAULT_MAX_PIXELS, loadConfig } from '../../src/config.ts';
 import { getModelSpec, loadManifest, workingSize, QUALITIES } from '../../src/models/manifest.ts';
 import { StageRecorder, type Clock } from '../../src/pipeline/stages.ts';
-import { normalizeToTensor } from '../../src/models/segmenter.ts';
+import { normalizeToTensor } from '../../src/models/normalize.ts';
 import { readInput } from '../../src/image/read-input.ts';
 
 describe('GreenroomError', () => {
