@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { loadManifest } from './models/manifest.ts';
 
 const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
+const nonNegativeNumber = z.coerce.number().nonnegative();
 
 const EnvSchema = z.object({
   GREENROOM_CACHE_DIR: z.string().min(1).optional(),
@@ -14,7 +16,34 @@ const EnvSchema = z.object({
   GREENROOM_THREADS: positiveInt.optional(),
   GREENROOM_MAX_PIXELS: positiveInt.optional(),
   GREENROOM_MODEL: z.string().min(1).optional(),
+  GREENROOM_DATA_DIR: z.string().min(1).optional(),
+  XDG_DATA_HOME: z.string().min(1).optional(),
+  GREENROOM_ENERGY_METER: z.enum(['auto', 'rapl', 'cpu-model', 'nvml']).optional(),
+  GREENROOM_CPU_WATTS_PER_THREAD: positiveNumber.optional(),
+  GREENROOM_CPU_TDP_W: positiveNumber.optional(),
+  GREENROOM_IDLE_WATTS: nonNegativeNumber.optional(),
+  GREENROOM_GRID_G_PER_KWH: nonNegativeNumber.optional(),
+  GREENROOM_GRID_COUNTRY: z.string().regex(/^[A-Za-z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as FR').optional(),
+  GREENROOM_PUE: z.coerce.number().min(1).optional(),
 });
+
+/** Energy settings (see docs/ENERGY.md). */
+export interface EnergyConfig {
+  /** Which meter: auto (RAPL if readable, plus NVML if nvidia-smi answers, else the CPU model) or one forced. */
+  readonly meter: 'auto' | 'rapl' | 'cpu-model' | 'nvml';
+  /** Overrides the CPU table: watts per hardware thread. */
+  readonly cpuWattsPerThread?: number;
+  /** Overrides the CPU table's TDP, in watts. */
+  readonly cpuTdpW?: number;
+  /** The machine's idle draw, watts, reported apart from jobs' joules; 0 reports none. */
+  readonly idleWatts: number;
+  /** Grid intensity, gCO2e/kWh; wins over gridCountry. */
+  readonly gridGPerKWh?: number;
+  /** ISO 3166-1 alpha-2 country for the bundled grid table. */
+  readonly gridCountry?: string;
+  /** Data-centre power usage effectiveness, 1.0 or more. */
+  readonly pue: number;
+}
 
 export interface Config {
   /** Where assembled models are cached: $GREENROOM_CACHE_DIR, else $XDG_CACHE_HOME/greenroom, else ~/.cache/greenroom. */
@@ -25,6 +54,9 @@ export interface Config {
   readonly maxPixels: number;
   /** Model used when a call names none: $GREENROOM_MODEL, else models.json's default. */
   readonly defaultModel: string;
+  /** Where greenroom keeps data (the energy ledger): $GREENROOM_DATA_DIR, else $XDG_DATA_HOME/greenroom, else ~/.local/share/greenroom. */
+  readonly dataDir: string;
+  readonly energy: EnergyConfig;
 }
 
 /** 50 MP: above Photoroom's 36 MP "full" size, far below a decompression bomb. */
@@ -38,10 +70,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const cacheRoot = e.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  const dataRoot = e.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
   return Object.freeze({
     cacheDir: e.GREENROOM_CACHE_DIR ?? path.join(cacheRoot, 'greenroom'),
     threads: e.GREENROOM_THREADS ?? os.availableParallelism(),
     maxPixels: e.GREENROOM_MAX_PIXELS ?? DEFAULT_MAX_PIXELS,
     defaultModel: e.GREENROOM_MODEL ?? loadManifest().default,
+    dataDir: e.GREENROOM_DATA_DIR ?? path.join(dataRoot, 'greenroom'),
+    energy: Object.freeze({
+      meter: e.GREENROOM_ENERGY_METER ?? 'auto',
+      ...(e.GREENROOM_CPU_WATTS_PER_THREAD !== undefined ? { cpuWattsPerThread: e.GREENROOM_CPU_WATTS_PER_THREAD } : {}),
+      ...(e.GREENROOM_CPU_TDP_W !== undefined ? { cpuTdpW: e.GREENROOM_CPU_TDP_W } : {}),
+      idleWatts: e.GREENROOM_IDLE_WATTS ?? 0,
+      ...(e.GREENROOM_GRID_G_PER_KWH !== undefined ? { gridGPerKWh: e.GREENROOM_GRID_G_PER_KWH } : {}),
+      ...(e.GREENROOM_GRID_COUNTRY !== undefined ? { gridCountry: e.GREENROOM_GRID_COUNTRY.toUpperCase() } : {}),
+      pue: e.GREENROOM_PUE ?? 1,
+    }),
   });
 }
