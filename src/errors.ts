@@ -17,6 +17,7 @@ export const ErrorCodes = {
   UNKNOWN_MODEL: { status: 400, title: 'Unknown model' },
   MODEL_RUNTIME: { status: 500, title: 'Model runtime failure' },
   STUDIO_CLOSED: { status: 503, title: 'Studio closed' },
+  NO_SUBJECT: { status: 422, title: 'No subject found' },
   ENERGY_BUDGET_EXCEEDED: { status: 422, title: 'Energy budget exceeded' },
   ENERGY_METER_UNAVAILABLE: { status: 500, title: 'Energy meter unavailable' },
   INVALID_CONFIG: { status: 500, title: 'Invalid configuration' },

@@ -8,3 +8,7 @@ export type { StageTiming } from './pipeline/stages.ts';
 export type { Box, EncodedImage, OutputFormat } from './image/encode.ts';
 export { loadManifest, getModelSpec, QUALITIES, type Quality, type ModelSpec } from './models/manifest.ts';
 export type { Segmenter } from './models/segmenter.ts';
+export { EditSpecSchema, parseEditSpec, SHADOW_MODES, type EditSpecInput, type EditJob } from './pipeline/spec.ts';
+export type { EditResult } from './pipeline/edit.ts';
+export { PRESETS, getPreset, type MarketplacePreset } from './compose/presets.ts';
+export { TEMPLATES, getTemplate, parsePrompt, renderBackground, type TemplateInfo, type BackgroundSpec, type SceneLight } from './scenes/index.ts';

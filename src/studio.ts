@@ -15,6 +15,8 @@ import { getModelSpec } from './models/manifest.ts';
 import { openOnnxSegmenter, type Segmenter } from './models/segmenter.ts';
 import { parseCutoutOptions, type CutoutOptionsInput } from './pipeline/cutout-options.ts';
 import { runCutout, type CutoutResult } from './pipeline/cutout.ts';
+import { runEdit, type EditResult } from './pipeline/edit.ts';
+import { parseEditSpec, type EditSpecInput } from './pipeline/spec.ts';
 import type { Clock } from './pipeline/stages.ts';
 
 export interface StudioOptions {
@@ -81,6 +83,18 @@ export class Studio {
     const segmenter = await this.segmenter(parsed.model ?? this.config.defaultModel);
     const bytes = await readInput(input);
     return runCutout(bytes, parsed, { segmenter, limits: { maxPixels: this.config.maxPixels }, ...(this.#clock ? { clock: this.#clock } : {}) });
+  }
+
+  /**
+   * Cuts the subject out and lays it on a background with a shadow, as the job spec says.
+   * @param input image bytes, or a file path
+   * @param spec see EditSpecSchema: background, shadow, lighting, layout, export, cutout
+   */
+  async edit(input: ImageInput, spec: EditSpecInput = {}): Promise<EditResult> {
+    const job = parseEditSpec(spec);
+    const segmenter = await this.segmenter(job.cutout.model ?? this.config.defaultModel);
+    const bytes = await readInput(input);
+    return runEdit(bytes, job, { segmenter, limits: { maxPixels: this.config.maxPixels }, ...(this.#clock ? { clock: this.#clock } : {}) });
   }
 
   async close(): Promise<void> {

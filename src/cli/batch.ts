@@ -15,8 +15,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { GreenroomError } from '../errors.ts';
-import type { CutoutOptionsInput } from '../pipeline/cutout-options.ts';
 import type { CutoutResult } from '../pipeline/cutout.ts';
+import type { EditResult } from '../pipeline/edit.ts';
 import type { Studio } from '../studio.ts';
 import { formatMs, isExpectedError, summarizeError } from './args.ts';
 import { IMAGE_EXTENSIONS, allocateOutputs } from './names.ts';
@@ -87,7 +87,7 @@ export interface BatchItemResult {
   file: string;
   /** Where the output was (or would have been) written. */
   output?: string;
-  result?: CutoutResult;
+  result?: CutoutResult | EditResult;
   error?: unknown;
   /** Wall-clock milliseconds from starting this image to its output being written. */
   wallMs: number;
@@ -97,7 +97,8 @@ export interface BatchOptions {
   outDir: string;
   /** The output file extension (png, webp, avif, jpg). */
   ext: string;
-  options: CutoutOptionsInput;
+  /** The work for one file: a cutout or an edit. */
+  work: (studio: Studio, file: string) => Promise<CutoutResult | EditResult>;
   /** JSON lines on stdout, no per-file progress lines. */
   json?: boolean;
   /** One line per finished file on stderr when no progress bar is shown (default true). */
@@ -123,6 +124,7 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
     totalMs: r.totalMs,
     // Time spent queued behind another image's inference (only with --jobs > 1).
     waitMs: r.stages.reduce((sum, s) => sum + (s.waitMs ?? 0), 0),
+    ...('background' in r ? { background: r.background, shadow: r.shadow, lighting: r.lighting, ...(r.preset ? { preset: r.preset } : {}), warnings: r.warnings } : {}),
   };
 }
 
@@ -228,7 +230,7 @@ export async function runBatch(studio: Studio | null, inputs: readonly BatchInpu
       const output = outputs[i]!;
       try {
         if (!studio) throw new Error('runBatch: a studio is needed for inputs to cut out');
-        const result = await studio.cutout(input.file, opts.options);
+        const result = await opts.work(studio, input.file);
         await writeAtomic(output, result.image.data);
         finish(i, { file: input.file, output, result, wallMs: performance.now() - start });
       } catch (error) {

@@ -134,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
   // Open (and warm) the model only when there is something to cut out.
   const studio = inputs.some((i) => !i.error) ? await openStudio(values.model, json) : null;
   try {
-    const results = await runBatch(studio, inputs, { outDir, ext: EXTENSIONS[format], options, json, concurrency: jobs });
+    const results = await runBatch(studio, inputs, { outDir, ext: EXTENSIONS[format], work: (s, file) => s.cutout(file, options), json, concurrency: jobs });
     const failed = results.filter((r) => r.error !== undefined).length;
     const written = results.length - failed;
     if (!json) {

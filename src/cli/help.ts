@@ -4,6 +4,8 @@ export const MAIN_USAGE = `greenroom: background removal for product photos, on 
 
 Usage:
   greenroom cutout INPUT... [--out DIR] [options]   cut out photos (files or folders)
+  greenroom edit INPUT... [--out DIR] [options]     cut out and lay on a background with a shadow
+  greenroom templates [--json] [--sheet FILE]       list the background templates
   greenroom models [--json] [--prepare [ID]]        list the models, or assemble one now
   greenroom start                                   cut out the bundled sample photos
   greenroom help COMMAND                            help for a command
@@ -78,4 +80,51 @@ took: a quick end-to-end check that the model works on this machine.
 Options:
   -q, --quality QUALITY   fast, balanced, best (default)
   -h, --help              show this help
+`;
+
+export const EDIT_USAGE = `Usage: greenroom edit INPUT... [--out DIR] [options]
+
+Cuts the subject out of each INPUT, lays it on a background with a shadow and writes
+DIR/<name>.<ext>. Inputs are handled as by greenroom cutout (files or folders; a failed input
+is reported and the run goes on; exit code 1 if any failed).
+
+Options:
+  -o, --out DIR            output folder, created if needed (default ./out)
+  -b, --background BG      a colour (white, #f4efe6), template:NAME (see greenroom templates),
+                           image:PATH (your own photo), transparent, or free text describing a
+                           scene, such as "white marble counter, soft morning light"
+      --seed N             seed for template and prompt scenes (the same seed, the same pixels)
+  -s, --shadow MODE        soft, hard, floating, reflection or none (default: the template's
+                           suggestion; soft for prompts; none for colours)
+      --lighting MODE      harmonize (match the subject to the scene's light), exposure, none
+  -p, --preset NAME        marketplace preset: amazon-main, google-shopping, ebay, etsy,
+                           shopify, instagram-square, instagram-portrait (size, framing,
+                           background and format from the marketplace's image rules)
+      --size WxH           output size: 2000x2000, original (default) or cropped
+      --padding VALUE      space between the frame and the subject: 0.1, 10% or 40px
+                           (default 0.1, or the preset's)
+  -f, --format FORMAT      png (default), jpeg (jpg), webp, avif
+      --export-quality N   encoder quality 1-100 for jpeg, webp, avif
+  -q, --quality QUALITY    cutout quality: fast, balanced, best (default)
+  -m, --model ID           model id (see greenroom models)
+      --spec FILE          a JSON job spec; the flags above override its fields
+      --json               one JSON line per input on stdout (file, output, size, subject,
+                           background with the words understood, shadow, stages, warnings)
+  -j, --jobs N             images in flight, 1-8 (default 2)
+  -h, --help               show this help
+
+Examples:
+  greenroom edit mug.jpg --preset amazon-main
+  greenroom edit photos/ --background template:white-marble --shadow soft --size 2000x2000
+  greenroom edit shoe.png --background "alpine mountains at golden hour" --seed 7 --format jpeg
+`;
+
+export const TEMPLATES_USAGE = `Usage: greenroom templates [--json] [--sheet FILE]
+
+Lists the background templates (use one with greenroom edit --background template:NAME).
+
+Options:
+      --json         print the templates as a JSON array
+      --sheet FILE   also write a contact sheet of every template (PNG)
+  -h, --help         show this help
 `;

@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     // One image at a time: onnxruntime-node's run() blocks the event loop, so overlapping
     // images gains almost nothing and would blur the per-photo times this command shows.
-    results = await runBatch(studio, inputs, { outDir, ext: 'png', options: { quality }, lines: false, concurrency: 1 });
+    results = await runBatch(studio, inputs, { outDir, ext: 'png', work: (s, file) => s.cutout(file, { quality }), lines: false, concurrency: 1 });
   } finally {
     await studio.close();
   }

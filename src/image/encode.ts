@@ -112,23 +112,42 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
     outH = r.height;
   }
   if (channels === 1) image = image.toColourspace('b-w');
-  const q = req.quality;
-  switch (req.format) {
+  image = withFormat(image, req.format, req.quality);
+  const data = await image.toBuffer();
+  return { data, format: req.format, mime: MIME_TYPES[req.format], width: outW, height: outH };
+}
+
+/** The encoder settings for each format, shared by cutouts and edits. */
+function withFormat(image: sharp.Sharp, format: OutputFormat, q: number | undefined): sharp.Sharp {
+  switch (format) {
     case 'png':
       // Level 4 without adaptive filtering: 47 ms at 1.5 MP vs 61 ms for level 6, files 0.8% larger;
       // adaptive filtering makes them 40% smaller but takes 3x as long.
-      image = image.png({ compressionLevel: 4, adaptiveFiltering: false });
-      break;
+      return image.png({ compressionLevel: 4, adaptiveFiltering: false });
     case 'webp':
-      image = image.webp({ quality: q ?? 90, alphaQuality: 100, effort: 4 });
-      break;
+      return image.webp({ quality: q ?? 90, alphaQuality: 100, effort: 4 });
     case 'avif':
-      image = image.avif({ quality: q ?? 60, effort: 2 });
-      break;
+      return image.avif({ quality: q ?? 60, effort: 2 });
     case 'jpeg':
-      image = image.jpeg({ quality: q ?? 90, mozjpeg: false });
-      break;
+      return image.jpeg({ quality: q ?? 90, mozjpeg: false });
   }
-  const data = await image.toBuffer();
-  return { data, format: req.format, mime: MIME_TYPES[req.format], width: outW, height: outH };
+}
+
+export interface CanvasEncodeRequest {
+  width: number;
+  height: number;
+  channels: 3 | 4;
+  data: Uint8Array;
+  format: OutputFormat;
+  quality?: number;
+  /** What a transparent canvas is laid on for JPEG (which has no alpha). */
+  flatten: Rgba;
+}
+
+/** Encodes a finished frame (an edit's output). JPEG gets `flatten` under transparency, never black. */
+export async function encodeCanvas(req: CanvasEncodeRequest): Promise<EncodedImage> {
+  let image = sharp(req.data, { raw: { width: req.width, height: req.height, channels: req.channels } });
+  if (req.channels === 4 && req.format === 'jpeg') image = image.flatten({ background: { r: req.flatten.r, g: req.flatten.g, b: req.flatten.b } });
+  const data = await withFormat(image, req.format, req.quality).toBuffer();
+  return { data, format: req.format, mime: MIME_TYPES[req.format], width: req.width, height: req.height };
 }

@@ -2,7 +2,7 @@
  * The cutout pipeline, top to bottom: decode, segment, refine, encode. Each stage is timed; the
  * side effects (sharp, onnxruntime, the clock) come in through `deps`.
  */
-import { decodeImage, resizeForNetwork, type DecodeLimits } from '../image/decode.ts';
+import { decodeImage, resizeForNetwork, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { cropRegion, subjectBox } from '../matte/bbox.ts';
 import { refineMatte } from '../matte/refine.ts';
@@ -32,11 +32,17 @@ export interface CutoutResult {
   totalMs: number;
 }
 
-export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
-  const stages = new StageRecorder(deps.clock);
-  const model = deps.segmenter.model;
-  const size = workingSize(model, options.quality);
+/** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
+export interface Cutout {
+  decoded: DecodedImage;
+  /** Foreground colour (decontaminated unless switched off) and matte, full resolution. */
+  rgb: Uint8Array;
+  alpha: Uint8Array;
+  workingSize: number;
+}
 
+export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'>, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
+  const size = workingSize(deps.segmenter.model, options.quality);
   const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
   const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
 
@@ -48,6 +54,13 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
   });
 
   const cutout = await stages.time('refine', () => refineMatte(image, matte, decoded.alpha, options));
+  return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: size };
+}
+
+export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
+  const stages = new StageRecorder(deps.clock);
+  const model = deps.segmenter.model;
+  const { decoded, workingSize: size, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
   const { encoded, subject, region } = await stages.time('encode', async () => {
     const found = subjectBox(cutout.alpha, decoded.width, decoded.height);

@@ -1,0 +1,158 @@
+/**
+ * The edit pipeline, top to bottom: decode, segment, refine (shared with cutouts), then the
+ * scene, the layout (subject placed and resampled), the shadow, the composite (lighting
+ * harmonised, layers blended) and the encode. Each stage is timed; side effects (sharp,
+ * onnxruntime, the clock) come in through the image layer and `deps`.
+ */
+import { applyLayer, applyShadow, canvasFrom } from '../compose/blend.ts';
+import { harmonize, type HarmonizeResult } from '../compose/harmonize.ts';
+import { planLayout, type LayoutContext } from '../compose/layout.ts';
+import { castShadow, FLOATING_GAP, reflect, type ShadowParams } from '../compose/shadow.ts';
+import { GreenroomError } from '../errors.ts';
+import { renderImageBackground } from '../image/background-image.ts';
+import { encodeCanvas, type Box, type EncodedImage } from '../image/encode.ts';
+import { placeSubject } from '../image/place.ts';
+import { readInput } from '../image/read-input.ts';
+import { subjectBox } from '../matte/bbox.ts';
+import type { Quality } from '../models/manifest.ts';
+import { parsePrompt, renderBackground, type PromptParse, type SceneLight } from '../scenes/index.ts';
+import { cutoutStages, type CutoutDeps } from './cutout.ts';
+import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
+import { StageRecorder, type StageTiming } from './stages.ts';
+
+export interface EditResult {
+  image: EncodedImage;
+  source: { width: number; height: number; format: string; orientation: number };
+  /** The subject's box in the output image. */
+  subject: Box;
+  /** Output pixels per source pixel. */
+  scale: number;
+  background: { type: BackgroundJob['type']; name?: string; seed?: number; understood?: PromptParse['understood']; unknown?: string[] };
+  shadow: { mode: ShadowMode } & Partial<Omit<ShadowParams, 'mode'>>;
+  lighting: { mode: EditJob['lighting']['mode']; stops?: number; gains?: HarmonizeResult['gains'] };
+  preset?: string;
+  warnings: string[];
+  model: string;
+  quality: Quality;
+  workingSize: number;
+  stages: StageTiming[];
+  totalMs: number;
+}
+
+/** Neutral light for backgrounds that carry none (transparent). */
+const NEUTRAL: SceneLight = { shadowDirection: 315, softness: 0.5, intensity: 0.7, color: [255, 255, 255], exposure: 0.8 };
+
+const DEFAULT_INTENSITY: Record<Exclude<ShadowMode, 'none'>, number> = { soft: 0.75, hard: 0.6, floating: 0.6, reflection: 0.9 };
+
+export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps): Promise<EditResult> {
+  // Read a background photo before any work, so a bad path fails fast.
+  const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
+  const stages = new StageRecorder(deps.clock);
+  const cut = await cutoutStages(bytes, job.cutout, deps, stages);
+  const { decoded } = cut;
+  const found = subjectBox(cut.alpha, decoded.width, decoded.height);
+  if (!found) {
+    throw new GreenroomError('NO_SUBJECT', 'No subject was found in the photo (the matte is empty). Use a photo where the product stands out from its background, or try quality "best".', { width: decoded.width, height: decoded.height });
+  }
+  const source = { width: decoded.width, height: decoded.height };
+  const reserveBelow = job.shadow.mode === 'floating' ? FLOATING_GAP : job.shadow.mode === 'reflection' ? 0.12 : 0;
+  const ctx: LayoutContext = { source, subject: found, reserveBelow };
+  const frame = planLayout(job.layout, ctx);
+
+  const scene = await stages.time('scene', async () => {
+    const bg = job.background;
+    if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
+    if (bg.type === 'image') {
+      const rgb = await renderImageBackground({ bytes: backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: deps.limits });
+      return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
+    }
+    if (bg.type === 'prompt') {
+      const parsed = parsePrompt(bg.prompt);
+      const r = renderBackground({ type: 'scene', scene: parsed.scene }, frame.width, frame.height, bg.seed);
+      return { ...r, parsed };
+    }
+    return renderBackground(bg, frame.width, frame.height, bg.type === 'template' ? bg.seed : 0);
+  });
+
+  const { placement, layer } = await stages.time('layout', async () => {
+    const placement = planLayout(job.layout, { ...ctx, defaultVertical: scene.horizon === null ? 'center' : 'bottom' });
+    const grow = 2;
+    const region = { x: found.x - grow, y: found.y - grow, width: found.width + 2 * grow, height: found.height + 2 * grow };
+    const layer = await placeSubject({ source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame });
+    return { placement, layer };
+  });
+  if (!layer) throw new GreenroomError('INVALID_OPTION', 'layout: the subject ends up entirely outside the frame; check the alignment, padding and scaling.', { field: 'layout' });
+
+  const shadowParams = resolveShadow(job, scene.light);
+  const { map, mirror } = await stages.time('shadow', () => {
+    if (!shadowParams) return { map: null, mirror: null };
+    return { map: castShadow(layer, frame, shadowParams), mirror: shadowParams.mode === 'reflection' ? reflect(layer, frame, shadowParams.intensity) : null };
+  });
+
+  const { canvas, lit } = await stages.time('compose', () => {
+    const lit = job.lighting.mode !== 'none' && scene.rgb ? harmonize(layer, scene.light, job.lighting.mode, job.lighting.strength) : undefined;
+    const canvas = canvasFrom(frame.width, frame.height, scene.rgb);
+    if (map) applyShadow(canvas, map);
+    if (mirror) applyLayer(canvas, mirror);
+    applyLayer(canvas, layer);
+    return { canvas, lit };
+  });
+
+  const image = await stages.time('encode', () => encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor }));
+
+  const bg = job.background;
+  const parsed = 'parsed' in scene ? scene.parsed : undefined;
+  return {
+    image,
+    source: { ...source, format: decoded.format, orientation: decoded.orientation },
+    subject: placement.subject,
+    scale: round(placement.scale, 4),
+    background: {
+      type: bg.type,
+      ...(bg.type === 'template' ? { name: bg.name } : {}),
+      ...(bg.type === 'template' || bg.type === 'prompt' ? { seed: bg.seed } : {}),
+      ...(parsed ? { understood: parsed.understood, unknown: parsed.unknown } : {}),
+    },
+    shadow: shadowParams ? { ...shadowParams } : { mode: 'none' },
+    lighting: { mode: job.lighting.mode, ...(lit ? { stops: round(lit.stops, 3), gains: lit.gains.map((g) => round(g, 3)) as HarmonizeResult['gains'] } : {}) },
+    ...(job.preset ? { preset: job.preset } : {}),
+    warnings: job.warnings,
+    model: deps.segmenter.model.id,
+    quality: job.cutout.quality,
+    workingSize: cut.workingSize,
+    stages: stages.stages,
+    totalMs: stages.totalMs,
+  };
+}
+
+/** The spec's overrides, else what the scene's light suggests, else the mode's defaults. */
+function resolveShadow(job: EditJob, light: SceneLight): ShadowParams | null {
+  const s = job.shadow;
+  if (s.mode === 'none') return null;
+  return {
+    mode: s.mode,
+    direction: s.direction ?? light.shadowDirection,
+    softness: s.softness ?? (s.mode === 'hard' ? Math.min(0.4, light.softness) : light.softness),
+    intensity: s.intensity ?? DEFAULT_INTENSITY[s.mode] * (0.7 + 0.3 * light.intensity),
+    spread: s.spread ?? 45,
+  };
+}
+
+/** The light a photo background suggests: its mean colour as the light's colour, its mean level as exposure. */
+function lightOf(rgb: Uint8Array): SceneLight {
+  let r = 0, g = 0, b = 0, n = 0;
+  for (let i = 0; i < rgb.length; i += 3 * 7) {
+    r += rgb[i]!;
+    g += rgb[i + 1]!;
+    b += rgb[i + 2]!;
+    n++;
+  }
+  r /= n; g /= n; b /= n;
+  const max = Math.max(r, g, b, 1);
+  return { ...NEUTRAL, color: [(255 * r) / max, (255 * g) / max, (255 * b) / max], exposure: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 };
+}
+
+function round(v: number, places: number): number {
+  const k = 10 ** places;
+  return Math.round(v * k) / k;
+}
