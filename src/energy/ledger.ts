@@ -95,8 +95,14 @@ export class JsonlLedger implements Ledger {
     return new JsonlLedger(ledgerPath(dataDir));
   }
 
-  append(entry: LedgerEntry): Promise<void> {
-    const line = JSON.stringify(LedgerEntrySchema.parse(entry)) + '\n';
+  /** Appends one entry; an entry that does not fit the schema is refused (a bug in the caller). */
+  async append(entry: LedgerEntry): Promise<void> {
+    const parsed = LedgerEntrySchema.safeParse(entry);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new TypeError(`Invalid ledger entry: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    const line = JSON.stringify(parsed.data) + '\n';
     const run = this.#queue.then(() => this.#write(line));
     this.#queue = run.catch(() => undefined);
     return run;
