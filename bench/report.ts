@@ -1,4 +1,5 @@
 /** Turns bench results into markdown tables (printed as is, and written to results/latest.md). */
+import { COMPOSE_STAGES, type ComposeResults } from './compose.ts';
 import type { MachineInfo } from './machine.ts';
 import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
@@ -6,7 +7,7 @@ import type { SpeedResults } from './speed.ts';
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'speed' | 'quality'>;
+  sections: Array<'speed' | 'quality' | 'compose'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -18,6 +19,7 @@ export interface BenchResults {
   };
   /** The same variants on bench/silhouettes.ts: 1.5 MP, exact anti-aliased edges. */
   silhouettes?: QualityResults;
+  compose?: ComposeResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -198,5 +200,21 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.speed) parts.push(speedMarkdown(r.speed), '');
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
+  if (r.compose) parts.push(composeMarkdown(r.compose), '');
   return parts.join('\n');
+}
+
+export function composeMarkdown(c: ComposeResults): string {
+  return [
+    `## Instant backgrounds: compose at ${c.size}, excluding segmentation`,
+    '',
+    `One cutout of ${c.photo} (made once), laid out at ${c.size} with 10% padding; median of ${c.runs} runs after a warm-up. ` +
+      `Target: at most ${c.targetMs} ms for scene + layout + shadow + compose + encode.`,
+    '',
+    table(
+      ['case', ...COMPOSE_STAGES.map((s) => `${s} ms`), 'total ms', 'target met', 'file KB'],
+      c.rows.map((r) => [r.name, ...COMPOSE_STAGES.map((s) => f(r.stages[s], 1)), f(r.totalMs, 1), r.totalMs <= c.targetMs ? 'yes' : 'no', f(r.bytes / 1024)]),
+      ['l', ...COMPOSE_STAGES.map(() => 'r' as const), 'r', 'l', 'r'],
+    ),
+  ].join('\n');
 }

@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only speed|quality   one section
+ *   --only speed|quality|compose   one section
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Studio } from '../src/index.ts';
+import { runCompose } from './compose.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR } from './paths.ts';
@@ -24,7 +25,7 @@ import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 
 interface Flags {
-  only: 'speed' | 'quality' | null;
+  only: 'speed' | 'quality' | 'compose' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -39,9 +40,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'speed' && v !== 'quality') throw new Error(`--only takes speed or quality, got ${v}`);
+      if (v !== 'speed' && v !== 'quality' && v !== 'compose') throw new Error(`--only takes speed, quality or compose, got ${v}`);
       flags.only = v;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality, --quick, --no-peer, --wait-quiet[=seconds]`);
+    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -71,7 +72,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: flags.quick ? 'quick' : 'full',
-    sections: flags.only ? [flags.only] : ['speed', 'quality'],
+    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose'],
     machine,
     studioOpenMs: Math.round(studioOpenMs),
     ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
@@ -102,6 +103,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
       const silhouettes = await buildSilhouetteSet();
       const picked = flags.quick ? silhouettes.slice(0, 3) : silhouettes;
       results.silhouettes = await runQuality(studio, { names: picked, set: SILHOUETTE_SET, peer: flags.peer, log });
+    }
+    if (results.sections.includes('compose')) {
+      log('compose (instant backgrounds at 2000x2000)...');
+      results.compose = await runCompose(studio, { runs: flags.quick ? 3 : 7, log });
     }
   } finally {
     await studio.close();

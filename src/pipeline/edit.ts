@@ -10,13 +10,14 @@ import { planLayout, type LayoutContext } from '../compose/layout.ts';
 import { castShadow, FLOATING_GAP, reflect, type ShadowParams } from '../compose/shadow.ts';
 import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
+import type { DecodeLimits } from '../image/decode.ts';
 import { encodeCanvas, type Box, type EncodedImage } from '../image/encode.ts';
 import { placeSubject } from '../image/place.ts';
 import { readInput } from '../image/read-input.ts';
 import { subjectBox } from '../matte/bbox.ts';
 import type { Quality } from '../models/manifest.ts';
 import { parsePrompt, renderBackground, type PromptParse, type SceneLight } from '../scenes/index.ts';
-import { cutoutStages, type CutoutDeps } from './cutout.ts';
+import { cutoutStages, type Cutout, type CutoutDeps } from './cutout.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import { StageRecorder, type StageTiming } from './stages.ts';
 
@@ -49,7 +50,30 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
   const stages = new StageRecorder(deps.clock);
   const cut = await cutoutStages(bytes, job.cutout, deps, stages);
+  const composed = await composeEdit(cut, job, { limits: deps.limits, ...(backgroundBytes ? { backgroundBytes } : {}) }, stages);
+  return {
+    ...composed,
+    source: { width: cut.decoded.width, height: cut.decoded.height, format: cut.decoded.format, orientation: cut.decoded.orientation },
+    ...(job.preset ? { preset: job.preset } : {}),
+    warnings: job.warnings,
+    model: deps.segmenter.model.id,
+    quality: job.cutout.quality,
+    workingSize: cut.workingSize,
+    stages: stages.stages,
+    totalMs: stages.totalMs,
+  };
+}
+
+export type ComposedEdit = Pick<EditResult, 'image' | 'subject' | 'scale' | 'background' | 'shadow' | 'lighting'>;
+
+/**
+ * Everything after the cutout: scene, layout, shadow, composite, encode. Separate so a cutout
+ * can be laid on many backgrounds (the gallery) and the compose cost measured on its own (bench).
+ */
+export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: DecodeLimits; backgroundBytes?: Uint8Array }, stages: StageRecorder): Promise<ComposedEdit> {
   const { decoded } = cut;
+  const backgroundBytes = io.backgroundBytes;
+  if (job.background.type === 'image' && !backgroundBytes) throw new Error('composeEdit: an image background needs its bytes');
   const found = subjectBox(cut.alpha, decoded.width, decoded.height);
   if (!found) {
     throw new GreenroomError('NO_SUBJECT', 'No subject was found in the photo (the matte is empty). Use a photo where the product stands out from its background, or try quality "best".', { width: decoded.width, height: decoded.height });
@@ -63,7 +87,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     const bg = job.background;
     if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
     if (bg.type === 'image') {
-      const rgb = await renderImageBackground({ bytes: backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: deps.limits });
+      const rgb = await renderImageBackground({ bytes: backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
       return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
     }
     if (bg.type === 'prompt') {
@@ -104,7 +128,6 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   const parsed = 'parsed' in scene ? scene.parsed : undefined;
   return {
     image,
-    source: { ...source, format: decoded.format, orientation: decoded.orientation },
     subject: placement.subject,
     scale: round(placement.scale, 4),
     background: {
@@ -115,13 +138,6 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     },
     shadow: shadowParams ? { ...shadowParams } : { mode: 'none' },
     lighting: { mode: job.lighting.mode, ...(lit ? { stops: round(lit.stops, 3), gains: lit.gains.map((g) => round(g, 3)) as HarmonizeResult['gains'] } : {}) },
-    ...(job.preset ? { preset: job.preset } : {}),
-    warnings: job.warnings,
-    model: deps.segmenter.model.id,
-    quality: job.cutout.quality,
-    workingSize: cut.workingSize,
-    stages: stages.stages,
-    totalMs: stages.totalMs,
   };
 }
 
