@@ -65,9 +65,13 @@ export function resolveCpuPowerModel(options: CpuModelOptions = {}): CpuPowerMod
 /** The CPU's model name as the OS reports it. */
 export function readCpuModelName(cpuinfoPath = '/proc/cpuinfo'): string {
   try {
-    const line = fs.readFileSync(cpuinfoPath, 'utf8').split('\n').find((l) => /^(model name|Model|cpu model)\s*:/i.test(l));
-    const value = line?.slice(line.indexOf(':') + 1).trim();
-    if (value) return value;
+    const lines = fs.readFileSync(cpuinfoPath, 'utf8').split('\n');
+    // x86 "model name"; some ARM boards "Model"; MIPS "cpu model". Not "model" (a family number).
+    for (const key of [/^model name\s*:/, /^Model\s*:/, /^cpu model\s*:/]) {
+      const line = lines.find((l) => key.test(l));
+      const value = line?.slice(line.indexOf(':') + 1).trim();
+      if (value) return value;
+    }
   } catch {
     // Not Linux, or /proc hidden: os.cpus() below has the same string where it exists.
   }

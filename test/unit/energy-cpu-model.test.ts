@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { matchCpu, familyMedianWattsPerThread, CPU_TABLE, UNKNOWN_CPU_WATTS_PER_THREAD } from '../../src/energy/cpu-table.ts';
-import { openCpuModelMeter, resolveCpuPowerModel, MEMORY_WATTS_PER_GIB } from '../../src/energy/cpu-model.ts';
+import path from 'node:path';
+import { openCpuModelMeter, readCpuModelName, resolveCpuPowerModel, MEMORY_WATTS_PER_GIB } from '../../src/energy/cpu-model.ts';
 import type { ProcessSampler } from '../../src/energy/meter.ts';
 
 describe('CPU table', () => {
@@ -41,6 +42,11 @@ describe('CPU table', () => {
     const meter = openCpuModelMeter(resolveCpuPowerModel({ cpuName: 'AMD EPYC', hardwareThreads: 2 }));
     assert.match(meter.basis, /median of the table's \d+ epyc rows, 1\.875 W per thread/);
     assert.match(meter.device, /AMD EPYC \(2 hardware threads visible\)/);
+  });
+
+  test('reads "model name" from /proc/cpuinfo, not the "model" number line before it', () => {
+    assert.equal(readCpuModelName(path.join(import.meta.dirname, '..', 'fixtures', 'energy', 'cpuinfo-amd-epyc.txt')), 'AMD EPYC');
+    assert.ok(readCpuModelName('/nonexistent/cpuinfo').length > 0); // falls back to os.cpus()
   });
 
   test('a family variant not in the table and an unknown CPU', () => {
