@@ -18,6 +18,10 @@ import { runCutout, type CutoutResult } from './pipeline/cutout.ts';
 import { runEdit, type EditResult } from './pipeline/edit.ts';
 import { parseEditSpec, type EditSpecInput } from './pipeline/spec.ts';
 import type { Clock } from './pipeline/stages.ts';
+import { buildReceipt, estimateCutout, ledgerEntry, openEnergy, planWithinBudget, type BudgetPlan, type Energy, type LedgerOperation } from './energy/index.ts';
+import { readDimensions } from './image/decode.ts';
+import type { JobMeter } from './pipeline/cutout.ts';
+import type { Quality } from './models/manifest.ts';
 
 export interface StudioOptions {
   /** Cache folder for assembled models (default: config.cacheDir). */
@@ -31,17 +35,35 @@ export interface StudioOptions {
   /** Replaces the onnxruntime session: for tests of the pipeline without the network. */
   segmenterFactory?: (modelId: string) => Promise<Segmenter>;
   clock?: Clock;
+  /** Where the energy ledger is kept (default: config.dataDir). */
+  dataDir?: string;
+  /** Replaces the energy meter, grid and ledger (default: detected from the machine and config). */
+  energy?: Energy;
 }
+
+/** What a job records in the energy ledger besides its receipt. */
+export interface JobLabel {
+  operation?: LedgerOperation;
+  /** The input's name, for the ledger (not a path on the server). */
+  input?: string;
+  jobId?: string;
+  batchId?: string;
+}
+
+/** CPU seconds of the compose stages of an edit (scene, layout, shadow, composite, encode at about 4 MP), for budgets. */
+const EDIT_COMPOSE_CPU_SECONDS = 0.15;
 
 export class Studio {
   readonly config: Config;
   readonly #segmenters = new Map<string, Promise<Segmenter>>();
   readonly #factory: (modelId: string) => Promise<Segmenter>;
   readonly #clock: Clock | undefined;
+  readonly energy: Energy;
   #closed = false;
 
-  private constructor(config: Config, options: StudioOptions) {
+  private constructor(config: Config, options: StudioOptions, energy: Energy) {
     this.config = config;
+    this.energy = energy;
     this.#clock = options.clock;
     this.#factory = options.segmenterFactory ?? ((id) => openOnnxSegmenter(getModelSpec(id), { cacheDir: config.cacheDir, threads: config.threads }));
   }
@@ -55,8 +77,10 @@ export class Studio {
       ...(options.threads ? { threads: options.threads } : {}),
       ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
       ...(options.model ? { defaultModel: options.model } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
-    const studio = new Studio(config, options);
+    const energy = options.energy ?? (await openEnergy(config));
+    const studio = new Studio(config, options, energy);
     await studio.segmenter(config.defaultModel);
     return studio;
   }
@@ -78,11 +102,13 @@ export class Studio {
    * @param input image bytes, or a file path
    * @param options see CutoutOptionsSchema; defaults: quality "best", refine and decontaminate on, PNG RGBA
    */
-  async cutout(input: ImageInput, options: CutoutOptionsInput = {}): Promise<CutoutResult> {
+  async cutout(input: ImageInput, options: CutoutOptionsInput = {}, label: JobLabel = {}): Promise<CutoutResult> {
     const parsed = parseCutoutOptions(options);
     const segmenter = await this.segmenter(parsed.model ?? this.config.defaultModel);
     const bytes = await readInput(input);
-    return runCutout(bytes, parsed, { segmenter, limits: { maxPixels: this.config.maxPixels }, ...(this.#clock ? { clock: this.#clock } : {}) });
+    const result = await runCutout(bytes, parsed, { segmenter, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
+    await this.#record(result, { operation: 'cutout', ...label }, input);
+    return result;
   }
 
   /**
@@ -90,11 +116,49 @@ export class Studio {
    * @param input image bytes, or a file path
    * @param spec see EditSpecSchema: background, shadow, lighting, layout, export, cutout
    */
-  async edit(input: ImageInput, spec: EditSpecInput = {}): Promise<EditResult> {
+  async edit(input: ImageInput, spec: EditSpecInput = {}, label: JobLabel = {}): Promise<EditResult & { budget?: BudgetPlan }> {
     const job = parseEditSpec(spec);
     const segmenter = await this.segmenter(job.cutout.model ?? this.config.defaultModel);
     const bytes = await readInput(input);
-    return runEdit(bytes, job, { segmenter, limits: { maxPixels: this.config.maxPixels }, ...(this.#clock ? { clock: this.#clock } : {}) });
+    // A budget is planned before any work: a cheaper quality when the requested one would not fit, or a refusal.
+    let budget: BudgetPlan | undefined;
+    if (job.energy) {
+      budget = await this.planBudget(bytes, job.energy.budgetJ, job.cutout.quality, EDIT_COMPOSE_CPU_SECONDS);
+      job.cutout.quality = budget.quality;
+    }
+    const result = await runEdit(bytes, job, { segmenter, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
+    await this.#record(result, { operation: 'edit', ...label }, input);
+    return budget ? { ...result, budget } : result;
+  }
+
+  /**
+   * The quality that fits an energy budget for this photo, from the calibrated estimate and the
+   * active power model; throws ENERGY_BUDGET_EXCEEDED (stating the estimate) when none does.
+   */
+  async planBudget(bytes: Uint8Array, budgetJ: number, requested: Quality, composeCpuSeconds = 0): Promise<BudgetPlan> {
+    const size = await readDimensions(bytes);
+    const megapixels = size ? (size.width * size.height) / 1e6 : 1.5;
+    const wattsPerThread = this.energy.model.wattsPerThread;
+    const extra = composeCpuSeconds > 0 ? [{ stage: 'compose', cpuSeconds: composeCpuSeconds }] : [];
+    return planWithinBudget(budgetJ, requested, (q) => estimateCutout(q, { megapixels, wattsPerThread, extra }).joules);
+  }
+
+  /** A fresh energy account for one job on the shared accountant; the network stage weighs as many threads as it runs on. */
+  #jobMeter(): JobMeter {
+    const job = this.energy.accountant.job();
+    const { meter, grid, idleWatts } = this.energy;
+    return { meter: job, weights: { segment: this.config.threads }, receipt: () => buildReceipt(job.finish(), { meter, grid, idleWatts }) };
+  }
+
+  /** Appends the job's receipt to the ledger; a ledger that cannot be written never fails the job. */
+  async #record(result: CutoutResult | EditResult, label: JobLabel, input: ImageInput): Promise<void> {
+    if (!result.energy) return;
+    const name = label.input ?? (typeof input === 'string' ? input.split(/[\\/]/).pop() : undefined);
+    try {
+      await this.energy.ledger.append(ledgerEntry(result.energy, { operation: label.operation ?? 'cutout', quality: result.quality, ...(name ? { input: name } : {}), ...(label.jobId ? { jobId: label.jobId } : {}), ...(label.batchId ? { batchId: label.batchId } : {}) }));
+    } catch (err) {
+      process.emitWarning(`greenroom: could not write the energy ledger: ${(err as Error).message}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -103,5 +167,6 @@ export class Studio {
     const all = [...this.#segmenters.values()];
     this.#segmenters.clear();
     await Promise.all(all.map(async (s) => (await s.catch(() => undefined))?.close()));
+    await this.energy.close();
   }
 }

@@ -124,8 +124,14 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
     totalMs: r.totalMs,
     // Time spent queued behind another image's inference (only with --jobs > 1).
     waitMs: r.stages.reduce((sum, s) => sum + (s.waitMs ?? 0), 0),
+    ...(r.energy ? { energy: r.energy } : {}),
     ...('background' in r ? { background: r.background, shadow: r.shadow, lighting: r.lighting, ...(r.preset ? { preset: r.preset } : {}), warnings: r.warnings } : {}),
   };
+}
+
+/** ", 7.4 J estimated" for a result with a receipt. */
+export function joulesNote(r: CutoutResult | EditResult): string {
+  return r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : '';
 }
 
 /** The stderr line for a failed input: `file: CODE message`. */
@@ -214,7 +220,7 @@ export async function runBatch(studio: Studio | null, inputs: readonly BatchInpu
       const r = results[nextToEmit++]!;
       if (opts.json) process.stdout.write(`${JSON.stringify(jsonLine(r))}\n`);
       if (r.error !== undefined) log(failureLine(r));
-      else if (showLines) log(`${r.file} -> ${r.output} (${r.result!.image.width}x${r.result!.image.height}, ${formatMs(r.wallMs)})`);
+      else if (showLines) log(`${r.file} -> ${r.output} (${r.result!.image.width}x${r.result!.image.height}, ${formatMs(r.wallMs)}${joulesNote(r.result!)})`);
     }
   };
 

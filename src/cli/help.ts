@@ -6,6 +6,7 @@ Usage:
   greenroom cutout INPUT... [--out DIR] [options]   cut out photos (files or folders)
   greenroom edit INPUT... [--out DIR] [options]     cut out and lay on a background with a shadow
   greenroom templates [--json] [--sheet FILE]       list the background templates
+  greenroom energy [--since DATE] [--json|--csv]    joules and CO2e from the energy ledger
   greenroom models [--json] [--prepare [ID]]        list the models, or assemble one now
   greenroom start                                   cut out the bundled sample photos
   greenroom help COMMAND                            help for a command
@@ -19,6 +20,9 @@ Environment:
   GREENROOM_THREADS     inference threads (default: every core)
   GREENROOM_MAX_PIXELS  largest accepted image in pixels (default 50000000)
   GREENROOM_MODEL       default model id (default isnet)
+  GREENROOM_DATA_DIR    where the energy ledger is kept (default ~/.local/share/greenroom)
+  GREENROOM_ENERGY_METER, GREENROOM_GRID_COUNTRY, GREENROOM_GRID_G_PER_KWH, GREENROOM_PUE,
+  GREENROOM_CPU_WATTS_PER_THREAD, GREENROOM_CPU_TDP_W, GREENROOM_IDLE_WATTS: see docs/ENERGY.md
 `;
 
 export const CUTOUT_USAGE = `Usage: greenroom cutout INPUT... [--out DIR] [options]
@@ -127,4 +131,25 @@ Options:
       --json         print the templates as a JSON array
       --sheet FILE   also write a contact sheet of every template (PNG)
   -h, --help         show this help
+`;
+
+export const ENERGY_USAGE = `Usage: greenroom energy [--since DATE] [--until DATE] [--batch ID] [--json | --csv] [--entries]
+
+Sums the energy ledger: every cutout and edit greenroom ran on this machine is recorded with
+its joules and grams of CO2e (in GREENROOM_DATA_DIR/energy/ledger.jsonl). Prints the total, per
+operation and per day. Figures say whether they were measured (RAPL, NVML) or estimated (the
+CPU-time model); see docs/ENERGY.md.
+
+Options:
+      --since DATE   from this date or time (2026-11-17, 2026-11-17T09:00Z) or span (7d, 24h)
+      --until DATE   up to (not including) this date or time
+      --batch ID     only the images of one batch
+      --json         the summary as JSON (with --entries: every entry)
+      --csv          the summary as CSV rows (with --entries: one row per image)
+      --entries      list entries instead of totals (with --json or --csv)
+  -h, --help         show this help
+
+Examples:
+  greenroom energy --since 7d
+  greenroom energy --since 2026-11-01 --until 2026-12-01 --csv > november.csv
 `;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isGreenroomError } from '../errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './args.ts';
-import { CUTOUT_USAGE, EDIT_USAGE, MAIN_USAGE, MODELS_USAGE, START_USAGE, TEMPLATES_USAGE } from './help.ts';
+import { CUTOUT_USAGE, EDIT_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, START_USAGE, TEMPLATES_USAGE } from './help.ts';
 
 interface Command {
   usage: string;
@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   cutout: { usage: CUTOUT_USAGE, load: () => import('./cutout.ts') },
   edit: { usage: EDIT_USAGE, load: () => import('./edit.ts') },
   templates: { usage: TEMPLATES_USAGE, load: () => import('./templates.ts') },
+  energy: { usage: ENERGY_USAGE, load: () => import('./energy.ts') },
   models: { usage: MODELS_USAGE, load: () => import('./models.ts') },
   start: { usage: START_USAGE, load: () => import('./start.ts') },
 };

@@ -98,3 +98,13 @@ export function resizeForNetwork(image: DecodedImage, size: number): Uint8Array 
   }
   return resizeRgbBilinear(rgb, image.width, image.height, size, size);
 }
+
+/** The image's size from its header alone (no pixels decoded); null when the header cannot be read (decoding will say why). */
+export async function readDimensions(bytes: Uint8Array): Promise<{ width: number; height: number } | null> {
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    return meta.width && meta.height ? { width: meta.width, height: meta.pageHeight ?? meta.height } : null;
+  } catch {
+    return null;
+  }
+}

@@ -9,12 +9,24 @@ import { refineMatte } from '../matte/refine.ts';
 import { workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { CutoutOptions } from './cutout-options.ts';
-import { StageRecorder, type Clock, type StageTiming } from './stages.ts';
+import type { EnergyReceipt } from '../energy/receipt.ts';
+import { StageRecorder, type Clock, type StageMeter, type StageName, type StageTiming } from './stages.ts';
 
 export interface CutoutDeps {
   segmenter: Segmenter;
   limits: DecodeLimits;
   clock?: Clock;
+  /** Attributes energy to the job's stages and writes its receipt (the Studio passes one per job). */
+  energy?: JobMeter;
+}
+
+/** One job's energy accounting, as the pipeline sees it. */
+export interface JobMeter {
+  meter: StageMeter;
+  /** A stage's share when stages of several jobs overlap. */
+  weights?: Partial<Record<StageName, number>>;
+  /** The receipt of the finished job. */
+  receipt(): EnergyReceipt;
 }
 
 export interface CutoutResult {
@@ -30,6 +42,8 @@ export interface CutoutResult {
   workingSize: number;
   stages: StageTiming[];
   totalMs: number;
+  /** Joules and CO2e per stage and in total, with how they were obtained. */
+  energy?: EnergyReceipt;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -46,10 +60,9 @@ export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOption
   const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
   const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
 
-  const matte = await stages.time('segment', async (waited) => {
+  const matte = await stages.time('segment', async (control) => {
     const small = resizeForNetwork(decoded, size);
-    const queued = stages.now();
-    const data = await deps.segmenter.segment(small, size, () => waited(stages.now() - queued));
+    const data = await deps.segmenter.segment(small, size, control.queued());
     return { data, width: size, height: size };
   });
 
@@ -58,7 +71,7 @@ export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOption
 }
 
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
-  const stages = new StageRecorder(deps.clock);
+  const stages = recorderFor(deps);
   const model = deps.segmenter.model;
   const { decoded, workingSize: size, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
@@ -90,5 +103,11 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     workingSize: size,
     stages: stages.stages,
     totalMs: stages.totalMs,
+    ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
   };
+}
+
+/** The stage recorder of one job, metering energy when the deps carry a meter. */
+export function recorderFor(deps: Pick<CutoutDeps, 'clock' | 'energy'>): StageRecorder {
+  return new StageRecorder(deps.clock, deps.energy?.meter, deps.energy?.weights);
 }

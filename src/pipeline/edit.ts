@@ -17,9 +17,10 @@ import { readInput } from '../image/read-input.ts';
 import { subjectBox } from '../matte/bbox.ts';
 import type { Quality } from '../models/manifest.ts';
 import { parsePrompt, renderBackground, type PromptParse, type SceneLight } from '../scenes/index.ts';
-import { cutoutStages, type Cutout, type CutoutDeps } from './cutout.ts';
+import type { EnergyReceipt } from '../energy/receipt.ts';
+import { cutoutStages, recorderFor, type Cutout, type CutoutDeps } from './cutout.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
-import { StageRecorder, type StageTiming } from './stages.ts';
+import type { StageRecorder, StageTiming } from './stages.ts';
 
 export interface EditResult {
   image: EncodedImage;
@@ -38,6 +39,7 @@ export interface EditResult {
   workingSize: number;
   stages: StageTiming[];
   totalMs: number;
+  energy?: EnergyReceipt;
 }
 
 /** Neutral light for backgrounds that carry none (transparent). */
@@ -48,7 +50,7 @@ const DEFAULT_INTENSITY: Record<Exclude<ShadowMode, 'none'>, number> = { soft: 0
 export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps): Promise<EditResult> {
   // Read a background photo before any work, so a bad path fails fast.
   const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
-  const stages = new StageRecorder(deps.clock);
+  const stages = recorderFor(deps);
   const cut = await cutoutStages(bytes, job.cutout, deps, stages);
   const composed = await composeEdit(cut, job, { limits: deps.limits, ...(backgroundBytes ? { backgroundBytes } : {}) }, stages);
   return {
@@ -61,6 +63,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     workingSize: cut.workingSize,
     stages: stages.stages,
     totalMs: stages.totalMs,
+    ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
   };
 }
 

@@ -31,25 +31,53 @@ export interface StageTiming {
   cpuMs: number;
 }
 
+/** What a stage's work can tell the recorder: `queued()` when it starts waiting for a shared resource; call the function it returns when its turn comes. */
+export interface StageControl {
+  queued(): () => void;
+}
+
+/** The energy side of a stage (src/energy JobEnergy fits): started and ended with it, paused while queued. */
+export interface StageMeter {
+  start(stage: string, options?: { weight?: number }): { end(): unknown; pause(): void; resume(): void };
+}
+
 export class StageRecorder {
   readonly stages: StageTiming[] = [];
   readonly #clock: Clock;
-
-  constructor(clock: Clock = systemClock) {
-    this.#clock = clock;
-  }
+  readonly #meter: StageMeter | undefined;
+  readonly #weights: Partial<Record<StageName, number>>;
 
   /**
-   * Times one stage. `work` may report time it spent queued through `waited(ms)`; that time is
-   * recorded as waitMs rather than as the stage's work.
+   * @param meter attributes energy to each stage (see src/energy/attribution.ts)
+   * @param weights a stage's share when stages of several jobs overlap (the network runs on every thread)
    */
-  async time<T>(stage: StageName, work: (waited: (ms: number) => void) => Promise<T> | T): Promise<T> {
+  constructor(clock: Clock = systemClock, meter?: StageMeter, weights: Partial<Record<StageName, number>> = {}) {
+    this.#clock = clock;
+    this.#meter = meter;
+    this.#weights = weights;
+  }
+
+  /** Times one stage; time spent queued (see StageControl) is recorded as waitMs, not as work, and draws no energy share. */
+  async time<T>(stage: StageName, work: (control: StageControl) => Promise<T> | T): Promise<T> {
     const wall = this.#clock.now();
     const cpu = this.#clock.cpu();
+    const weight = this.#weights[stage];
+    const metered = this.#meter?.start(stage, weight ? { weight } : {});
     let waitMs = 0;
+    const control: StageControl = {
+      queued: () => {
+        const since = this.#clock.now();
+        metered?.pause();
+        return () => {
+          waitMs += this.#clock.now() - since;
+          metered?.resume();
+        };
+      },
+    };
     try {
-      return await work((ms) => (waitMs += ms));
+      return await work(control);
     } finally {
+      metered?.end();
       const timing: StageTiming = { stage, ms: round(this.#clock.now() - wall - waitMs), cpuMs: round(this.#clock.cpu() - cpu) };
       if (waitMs > 0) timing.waitMs = round(waitMs);
       this.stages.push(timing);

@@ -21,7 +21,7 @@ export function runCli(args: string[], options: { cwd?: string } = {}): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, GREENROOM_CACHE_DIR: CACHE_DIR },
+      env: { ...process.env, GREENROOM_CACHE_DIR: CACHE_DIR, GREENROOM_DATA_DIR: process.env.GREENROOM_DATA_DIR ?? path.join(os.tmpdir(), 'greenroom-test-data') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

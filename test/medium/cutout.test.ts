@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
+process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
 
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
