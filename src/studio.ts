@@ -51,7 +51,7 @@ export interface JobLabel {
 }
 
 /** CPU seconds of the compose stages of an edit (scene, layout, shadow, composite, encode at about 4 MP), for budgets. */
-const EDIT_COMPOSE_CPU_SECONDS = 0.15;
+export const EDIT_COMPOSE_CPU_SECONDS = 0.15;
 
 export class Studio {
   readonly config: Config;

@@ -37,5 +37,6 @@ export function parseColor(value: string, field = 'bg_color'): Rgba {
     const byte = (i: number) => parseInt(full.slice(i * 2, i * 2 + 2), 16);
     return { r: byte(0), g: byte(1), b: byte(2), alpha: full.length === 8 ? byte(3) / 255 : 1 };
   }
-  throw new GreenroomError('INVALID_OPTION', `${field}: expected a hex colour (#fff, #ffffff, #ffffffcc) or a colour name such as "white", got "${value}".`, { field, got: value });
+  const expected = 'a hex colour (#fff, #ffffff, #ffffffcc) or a colour name such as "white"';
+  throw new GreenroomError('INVALID_OPTION', `${field}: expected ${expected}, got "${value}".`, { field, expected, got: value });
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Studio } from '../../src/studio.ts';
+import { EDIT_COMPOSE_CPU_SECONDS, Studio } from '../../src/studio.ts';
 import { getModelSpec } from '../../src/models/manifest.ts';
 import type { Segmenter } from '../../src/models/segmenter.ts';
 import { photo } from '../helpers/images.ts';
@@ -90,8 +90,8 @@ describe('energy budgets', () => {
 
   test('a budget that fits fast but not best runs at fast and says so', async () => {
     const bytes = fs.readFileSync(photo('coffee.png'));
-    const fastJ = (await studio.planBudget(bytes, 1e6, 'fast')).estimateJ;
-    const balancedJ = (await studio.planBudget(bytes, 1e6, 'balanced')).estimateJ;
+    const fastJ = (await studio.planBudget(bytes, 1e6, 'fast', EDIT_COMPOSE_CPU_SECONDS)).estimateJ;
+    const balancedJ = (await studio.planBudget(bytes, 1e6, 'balanced', EDIT_COMPOSE_CPU_SECONDS)).estimateJ;
     assert.ok(fastJ * 1.05 < balancedJ);
     const r = await studio.edit(photo('coffee.png'), { energy: { budgetJ: fastJ * 1.05 } });
     assert.equal(r.budget!.quality, 'fast');
