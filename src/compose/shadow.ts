@@ -1,20 +1,23 @@
 /**
- * Shadows from the matte, anchored where the subject meets the ground (the lowest row of its
- * silhouette). Worked out on a coarse grid (shadows are soft, so a subject about 450 px tall is
- * plenty) and upsampled into a darkening map for the frame:
+ * Shadows from the matte, anchored where the subject meets the ground: its ground line (the
+ * lower convex hull of the silhouette, see ground.ts), so a subject seen at an angle is
+ * grounded at every point it rests on. Worked out on a coarse grid (shadows are soft, so a
+ * subject about 450 cells across is plenty) and upsampled into a darkening map for the frame:
  *
- * - contact: the silhouette's bottom band pressed into a thin dark line at the base: what makes
+ * - contact: a thin dark line along the ground under every column that touches it: what makes
  *   a product look set down rather than pasted on;
- * - cast: the silhouette sheared onto the ground plane by a directional light (0 behind, 90
- *   left, 180 front, 270 right), blurred more the farther it falls from the base, and fading;
- * - ambient: the silhouette pressed a little back and a little forward, widely blurred.
+ * - cast: each part of the silhouette, h above the ground under it, thrown onto the ground by a
+ *   directional light (0 behind, 90 left, 180 front, 270 right), blurred more the farther it
+ *   falls from the ground, and fading toward its tip;
+ * - pool: soft shade along the ground line under the subject's whole span, widely blurred.
  *
- * soft = contact + ambient; hard = contact + cast; floating = a detached, softer ambient below a
- * gap; reflection = a mirrored, fading copy of the subject (see reflect) + a light contact.
+ * soft = contact + pool; hard = contact + cast; floating = a softer pool below a gap, no
+ * contact; reflection = a mirrored, fading copy of the subject (see reflect) + a light contact.
  * Pure typed-array math.
  */
 import type { Layer } from '../image/place.ts';
 import { boxMean } from '../matte/box.ts';
+import { groundLine, type GroundLine } from './ground.ts';
 import type { ShadowMode } from '../pipeline/spec.ts';
 
 export interface ShadowParams {
@@ -47,14 +50,15 @@ const GRID_SPAN = 450;
 export const FLOATING_GAP = 0.08;
 
 interface Grid {
+  /** Where the subject rests: the ground row under each cell column. */
+  ground: GroundLine;
   /** Coarse alpha of the subject layer, 0..1. */
   a: Float32Array;
   w: number;
   h: number;
   /** Frame pixels per cell. */
   f: number;
-  /** Base row and top row of the silhouette (cells), its height and width. */
-  base: number;
+  /** Top row of the silhouette (cells); its height (top to base) and width. */
   top: number;
   height: number;
   width: number;
@@ -65,64 +69,68 @@ export function castShadow(subject: Layer, frame: { width: number; height: numbe
   if (!g) return null;
   const L = 0.1 + 1.1 * (p.spread / 90);
   const rad = (p.direction * Math.PI) / 180;
-  let vx = -L * Math.sin(rad);
+  const vx = -L * Math.sin(rad);
   let vy = -L * GROUND_FORESHORTENING * Math.cos(rad);
   if (Math.abs(vy) < 0.06 * L) vy = -0.06 * L; // light from the exact side: keep the shadow on the ground, just behind
   const size = Math.max(g.height, g.width);
   const sigmaBig = size * (0.03 + 0.06 * p.softness);
 
   // Canvas: the layer's cells plus room for what each mode draws.
-  const reach = p.mode === 'hard' ? { x: Math.abs(vx) * g.height, up: Math.max(0, -vy) * g.height, down: Math.max(0, vy) * g.height } : { x: 0, up: 0.2 * g.height, down: 0.1 * g.height };
+  const reach = p.mode === 'hard' ? { x: Math.abs(vx) * g.height, up: Math.max(0, -vy) * g.height, down: Math.max(0, vy) * g.height } : { x: 0, up: 0.1 * g.height, down: 0.1 * g.height };
   const margin = Math.ceil(3 * sigmaBig + 2);
-  const ox = Math.ceil(reach.x + margin), oyTop = Math.ceil(reach.up + margin);
+  const ox = Math.ceil(reach.x + margin), oy = Math.ceil(reach.up + margin);
   const gap = p.mode === 'floating' ? FLOATING_GAP * g.height : 0;
-  const oyBottom = Math.ceil(reach.down + margin + gap + 0.1 * g.height);
-  const cw = g.w + 2 * ox, ch = g.h + oyTop + oyBottom;
-  const canvas = new Float32Array(cw * ch);
-  const toCanvas = { x: ox, y: oyTop };
+  const cw = g.w + 2 * ox, ch = g.h + oy + Math.ceil(reach.down + margin + gap + 0.1 * g.height);
+  const c: Canvas = { w: cw, h: ch, ox, oy };
+  const out = new Float32Array(cw * ch);
 
   const contactWeight = { soft: 0.85, hard: 0.7, floating: 0, reflection: 0.45 }[p.mode];
-  if (contactWeight > 0) screen(canvas, scale(contact(g, cw, ch, toCanvas), contactWeight));
+  if (contactWeight > 0) screen(out, scale(contact(g, c), contactWeight));
   if (p.mode === 'soft' || p.mode === 'reflection') {
-    const back = project(g, cw, ch, toCanvas, 0, -0.16, 0);
-    const front = project(g, cw, ch, toCanvas, 0, 0.05, 0);
-    const amb = blur(maxOf(back, front), cw, ch, sigmaBig);
-    screen(canvas, scale(amb, p.mode === 'soft' ? 0.5 : 0.25));
+    screen(out, scale(blur(pool(g, c, 0.01 * g.height, 0.03 * g.height, 0.35), cw, ch, sigmaBig), p.mode === 'soft' ? 0.55 : 0.3));
   } else if (p.mode === 'floating') {
-    const under = project(g, cw, ch, toCanvas, 0, 0.07, gap);
-    screen(canvas, scale(blur(under, cw, ch, size * (0.025 + 0.05 * p.softness)), 0.55));
+    screen(out, scale(blur(pool(g, c, gap, 0.035 * g.height, 10), cw, ch, size * (0.02 + 0.04 * p.softness)), 0.6));
   } else {
-    screen(canvas, scale(cast(g, cw, ch, toCanvas, vx, vy, p.softness), 0.8));
+    screen(out, scale(cast(g, c, vx, vy, p.softness), 0.8));
   }
-  return upsample(canvas, cw, ch, g.f, subject.x - ox * g.f, subject.y - oyTop * g.f, frame, p.intensity);
+  return upsample(out, cw, ch, g.f, subject.x - ox * g.f, subject.y - oy * g.f, frame, p.intensity);
 }
 
-/** The mirrored, fading copy of the subject below its base, for glossy surfaces. */
+/** The mirrored, fading copy of the subject under its ground line, for glossy surfaces. */
 export function reflect(subject: Layer, frame: { width: number; height: number }, intensity: number): Layer | null {
-  // Base: the lowest row with any opaque pixel.
-  let base = -1;
-  for (let y = subject.height - 1; y >= 0 && base < 0; y--) {
-    const row = y * subject.width;
-    for (let x = 0; x < subject.width; x++) if (subject.alpha[row + x]! > 128) { base = y; break; }
-  }
-  if (base < 0) return null;
-  const fade = Math.max(4, Math.round(0.45 * (base + 1)));
-  const top = subject.y + base + 1;
-  const height = Math.min(fade, frame.height - top);
+  const ground = groundLine(subject.alpha, subject.width, subject.height, 128);
+  if (!ground) return null;
+  const fade = Math.max(4, Math.round(0.45 * (ground.base + 1)));
+  let top = Infinity;
+  for (let x = ground.x0; x <= ground.x1; x++) top = Math.min(top, Math.floor(ground.y[x]!) + 1);
+  const y0 = subject.y + top;
+  const height = Math.min(ground.base + 1 - top + fade, frame.height - y0);
   if (height <= 0) return null;
   const w = subject.width;
   const rgb = new Uint8Array(w * height * 3);
   const alpha = new Uint8Array(w * height);
   const start = 0.38 * intensity;
-  for (let d = 0; d < height; d++) {
-    const srcRow = base - d;
-    if (srcRow < 0) break;
-    const t = d / fade;
-    const k = start * (1 - t) * (1 - t);
-    rgb.set(subject.rgb.subarray(srcRow * w * 3, (srcRow + 1) * w * 3), d * w * 3);
-    for (let x = 0; x < w; x++) alpha[d * w + x] = Math.round(subject.alpha[srcRow * w + x]! * k);
+  for (let x = ground.x0; x <= ground.x1; x++) {
+    const gy = Math.round(ground.y[x]!);
+    for (let d = 1; d <= fade; d++) {
+      const src = gy - d + 1, dst = gy + d - top;
+      if (src < 0 || dst < 0 || dst >= height) continue;
+      const t = d / fade;
+      const a = subject.alpha[src * w + x]!;
+      if (a === 0) continue;
+      alpha[dst * w + x] = Math.round(a * start * (1 - t) * (1 - t));
+      rgb.set(subject.rgb.subarray((src * w + x) * 3, (src * w + x) * 3 + 3), (dst * w + x) * 3);
+    }
   }
-  return { x: subject.x, y: top, width: w, height, rgb, alpha };
+  return { x: subject.x, y: y0, width: w, height, rgb, alpha };
+}
+
+interface Canvas {
+  w: number;
+  h: number;
+  /** Canvas cell of the layer's cell (0, 0). */
+  ox: number;
+  oy: number;
 }
 
 function coarse(layer: Layer): Grid | null {
@@ -135,81 +143,108 @@ function coarse(layer: Layer): Grid | null {
   }
   // Cells at the right and bottom edges may hold fewer pixels; dividing by f*f keeps them faint, which is fine for shadows.
   const norm = 1 / (255 * f * f);
-  let top = -1, base = -1, minX = w, maxX = -1;
+  let top = -1, minX = w, maxX = -1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = (a[y * w + x]! *= norm);
       if (v > 0.2) {
         if (top < 0) top = y;
-        base = y;
         if (x < minX) minX = x;
         if (x > maxX) maxX = x;
       }
     }
   }
-  if (base < 0) return null;
-  return { a, w, h, f, base, top, height: base - top + 1, width: maxX - minX + 1 };
+  const ground = groundLine(a, w, h, 0.3);
+  if (top < 0 || !ground) return null;
+  return { a, w, h, f, ground, top, height: ground.base - top + 1, width: maxX - minX + 1 };
 }
 
-/** Bilinear lookup in the coarse alpha; 0 outside. */
-function sample(g: Grid, x: number, y: number): number {
-  if (x < 0 || y < 0 || x > g.w - 1 || y > g.h - 1) return 0;
-  const x0 = Math.floor(x), y0 = Math.floor(y);
-  const x1 = Math.min(x0 + 1, g.w - 1), y1 = Math.min(y0 + 1, g.h - 1);
-  const fx = x - x0, fy = y - y0;
-  const a = g.a;
-  return (a[y0 * g.w + x0]! * (1 - fx) + a[y0 * g.w + x1]! * fx) * (1 - fy) + (a[y1 * g.w + x0]! * (1 - fx) + a[y1 * g.w + x1]! * fx) * fy;
+/** A soft line along the ground under every column whose bottom touches (or nearly touches) the ground. */
+function contact(g: Grid, c: Canvas): Float32Array {
+  const out = new Float32Array(c.w * c.h);
+  const sy = Math.max(0.8, 0.012 * g.height);
+  const near = Math.max(2, 0.08 * g.height);
+  const { ground } = g;
+  for (let x = ground.x0; x <= ground.x1; x++) {
+    const b = ground.bottom[x]!;
+    if (b < 0) continue;
+    const gy = ground.y[x]!;
+    const k = Math.max(0, 1 - (gy - b) / near) ** 2;
+    if (k === 0) continue;
+    const cy = c.oy + gy + 0.3 * sy;
+    for (let Y = Math.max(0, Math.floor(cy - 4 * sy)); Y < Math.min(c.h, Math.ceil(cy + 4 * sy)); Y++) {
+      const d = (Y - cy) / sy;
+      out[Y * c.w + c.ox + x] = k * Math.exp(-0.5 * d * d);
+    }
+  }
+  return blur(out, c.w, c.h, Math.max(0.7, 0.008 * g.width));
 }
 
 /**
- * The silhouette projected onto the ground: a point `h` cells above the base lands at
- * (x + vx h, base + vy h) (+ `drop` cells down). Inverse-mapped per canvas cell.
+ * A pool of shade along the ground line (lowered by `drop` cells), as tall as `sigmaY`, under the
+ * subject's whole span: strongest where the subject is close to the ground. `reach` is how high
+ * above the ground (as a fraction of the subject's height) a part still shades it.
  */
-function project(g: Grid, cw: number, ch: number, o: { x: number; y: number }, vx: number, vy: number, drop: number): Float32Array {
-  const out = new Float32Array(cw * ch);
-  const baseY = o.y + g.base + drop;
-  for (let Y = 0; Y < ch; Y++) {
-    const h = (Y - baseY) / vy;
-    if (h < 0 || h > g.height * 1.02) continue;
-    const sy = g.base - h;
-    for (let X = 0; X < cw; X++) out[Y * cw + X] = sample(g, X - o.x - vx * h, sy);
+function pool(g: Grid, c: Canvas, drop: number, sigmaY: number, reach: number): Float32Array {
+  const out = new Float32Array(c.w * c.h);
+  const { ground } = g;
+  const sy = Math.max(0.8, sigmaY);
+  for (let x = ground.x0; x <= ground.x1; x++) {
+    const b = ground.bottom[x]!;
+    const gy = ground.y[x]!;
+    // Empty columns inside the span (between two legs) still get some shade.
+    const k = b < 0 ? 0.3 : Math.max(0.3, 1 - (gy - b) / (reach * g.height));
+    const cy = c.oy + gy + drop;
+    for (let Y = Math.max(0, Math.floor(cy - 3 * sy)); Y < Math.min(c.h, Math.ceil(cy + 3 * sy)); Y++) {
+      const d = (Y - cy) / sy;
+      out[Y * c.w + c.ox + x] = k * Math.exp(-0.5 * d * d);
+    }
   }
   return out;
 }
 
-/** The cast shadow: projected, blurred more with distance from the base, fading toward its tip. */
-function cast(g: Grid, cw: number, ch: number, o: { x: number; y: number }, vx: number, vy: number, softness: number): Float32Array {
-  const sharp = project(g, cw, ch, o, vx, vy, 0);
+/**
+ * The cast shadow: every cell of the silhouette, h cells above the ground under it, lands at
+ * (x + vx h, ground + vy h). Cells near the ground go to a sharp layer and far ones to a blurred
+ * layer (in proportion), so the shadow softens with distance; it also fades toward its tip.
+ */
+function cast(g: Grid, c: Canvas, vx: number, vy: number, softness: number): Float32Array {
+  const near = new Float32Array(c.w * c.h), far = new Float32Array(c.w * c.h);
+  const { ground } = g;
+  for (let y = 0; y < g.h; y++) {
+    for (let x = ground.x0; x <= ground.x1; x++) {
+      const a = g.a[y * g.w + x]!;
+      if (a < 0.02) continue;
+      const gy = ground.y[x]!;
+      const h = Math.max(0, gy - y);
+      const t = Math.min(1, h / g.height);
+      const v = a * (1 - 0.65 * t);
+      splat(near, c, c.ox + x + vx * h, c.oy + gy + vy * h, v * (1 - t));
+      splat(far, c, c.ox + x + vx * h, c.oy + gy + vy * h, v * t);
+    }
+  }
   const size = Math.max(g.height, g.width);
-  const near = blur(sharp, cw, ch, 0.6 + size * 0.004 * (0.3 + softness));
-  const far = blur(sharp, cw, ch, size * (0.02 + 0.07 * softness));
-  const out = new Float32Array(cw * ch);
-  const baseY = o.y + g.base;
-  for (let Y = 0; Y < ch; Y++) {
-    const t = Math.min(1, Math.max(0, (Y - baseY) / vy / g.height));
-    const fade = 1 - 0.65 * t;
-    const mix = Math.sqrt(t);
-    for (let X = 0, i = Y * cw; X < cw; X++, i++) out[i] = (near[i]! * (1 - mix) + far[i]! * mix) * fade;
-  }
-  return out;
+  const a = blur(clamp(near), c.w, c.h, 0.6 + size * 0.004 * (0.3 + softness));
+  const b = blur(clamp(far), c.w, c.h, size * (0.02 + 0.07 * softness));
+  for (let i = 0; i < a.length; i++) a[i] = Math.min(1, a[i]! + b[i]!);
+  return a;
 }
 
-/** The bottom band of the silhouette pressed into a thin line at the base. */
-function contact(g: Grid, cw: number, ch: number, o: { x: number; y: number }): Float32Array {
-  const band = Math.max(2, Math.round(0.04 * g.height));
-  const profile = new Float32Array(g.w);
-  for (let y = g.base - band + 1; y <= g.base; y++) {
-    for (let x = 0; x < g.w; x++) profile[x] = Math.max(profile[x]!, g.a[y * g.w + x]!);
-  }
-  const out = new Float32Array(cw * ch);
-  const sy = Math.max(0.8, 0.012 * g.height);
-  const baseY = o.y + g.base;
-  for (let Y = Math.max(0, Math.floor(baseY - 4 * sy)); Y < Math.min(ch, Math.ceil(baseY + 4 * sy)); Y++) {
-    const d = (Y - baseY) / sy;
-    const k = Math.exp(-0.5 * d * d);
-    for (let x = 0; x < g.w; x++) out[Y * cw + o.x + x] = profile[x]! * k;
-  }
-  return blur(out, cw, ch, Math.max(0.7, 0.008 * g.width));
+/** Adds `v` at a fractional cell, shared bilinearly among its four neighbours. */
+function splat(into: Float32Array, c: Canvas, x: number, y: number, v: number): void {
+  const x0 = Math.floor(x), y0 = Math.floor(y);
+  if (x0 < 0 || y0 < 0 || x0 + 1 >= c.w || y0 + 1 >= c.h) return;
+  const fx = x - x0, fy = y - y0;
+  const i = y0 * c.w + x0;
+  into[i]! += v * (1 - fx) * (1 - fy);
+  into[i + 1]! += v * fx * (1 - fy);
+  into[i + c.w]! += v * (1 - fx) * fy;
+  into[i + c.w + 1]! += v * fx * fy;
+}
+
+function clamp(a: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) if (a[i]! > 1) a[i] = 1;
+  return a;
 }
 
 /** An approximate Gaussian: three box passes of the matching radius. */
@@ -220,11 +255,6 @@ function blur(src: Float32Array, w: number, h: number, sigma: number): Float32Ar
   const a = boxMean(src, w, h, r, new Float32Array(src.length), scratch);
   const b = boxMean(a, w, h, r, new Float32Array(src.length), scratch);
   return boxMean(b, w, h, r, new Float32Array(src.length), scratch);
-}
-
-function maxOf(a: Float32Array, b: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) if (b[i]! > a[i]!) a[i] = b[i]!;
-  return a;
 }
 
 function scale(a: Float32Array, k: number): Float32Array {
