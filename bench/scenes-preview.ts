@@ -4,6 +4,7 @@
  * template (warm JIT, median of 5). Run: node --import tsx bench/scenes-preview.ts [--no-png]
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { TEMPLATES, renderBackground, type BackgroundSpec } from '../src/scenes/index.ts';
@@ -47,20 +48,25 @@ async function main(): Promise<void> {
     const rows = Math.ceil(specs.length / cols);
     await sharp({ create: { width: cols * T, height: rows * T, channels: 3, background: { r: 0, g: 0, b: 0 } } }).composite(tiles).png().toFile(path.join(OUT, 'contact-sheet.png'));
   }
-  console.log('\nrenderBackground at 2000x2000 (median of 5, after 2 warm-up runs), ms:');
+  console.log(`\nrenderBackground at 2000x2000 (median of 5, after 2 warm-up runs), ms; load average ${os.loadavg()[0]!.toFixed(2)}:`);
   let worst = 0;
   for (const t of TEMPLATES) {
     const spec: BackgroundSpec = { type: 'template', name: t.name };
     for (let i = 0; i < 2; i++) renderBackground(spec, 2000, 2000, i);
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < 5; i++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       renderBackground(spec, 2000, 2000, 100 + i);
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
     }
     times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
     worst = Math.max(worst, times[2]!);
-    console.log(`  ${t.name.padEnd(20)} ${times[2]!.toFixed(1).padStart(6)}   (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)})`);
+    console.log(`  ${t.name.padEnd(20)} ${times[2]!.toFixed(1).padStart(6)}   (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)}, cpu ${cpu[2]!.toFixed(1)})`);
   }
   console.log(`worst median: ${worst.toFixed(1)} ms`);
 }

@@ -7,6 +7,7 @@
 import type { Canvas } from './raster.ts';
 import type { Noise } from './noise.ts';
 import type { Lin } from './color.ts';
+import { fillOddColumns } from './raster.ts';
 
 export interface BackdropContext {
   c: Canvas;
@@ -37,7 +38,7 @@ export function paintSweep(b: BackdropContext, texture: 'none' | 'paper' | 'velv
   for (let j = 0; j < c.ch; j++) {
     let o = j * cw * 3;
     const y = j * f * sc;
-    for (let i = 0; i < cw; i++, o += 3) {
+    for (let i = 0; i < cw; i += 2, o += 6) {
       const x = i * f * sc;
       let k = 1 + amp * 0.018 * noise.noise2(x * 2.2 + 3.1, y * 2.2 - 1.3);
       if (texture === 'paper') {
@@ -49,6 +50,7 @@ export function paintSweep(b: BackdropContext, texture: 'none' | 'paper' | 'velv
       d[o] = color[0] * k; d[o + 1] = color[1] * k; d[o + 2] = color[2] * k;
     }
   }
+  fillOddColumns(c, 0, c.ch);
 }
 
 /** A painted plaster wall, out of focus: only broad, soft unevenness survives the blur. */
@@ -60,7 +62,7 @@ export function paintWall(b: BackdropContext): void {
   for (let j = 0; j < end; j++) {
     let o = j * cw * 3;
     const y = j * f * sc;
-    for (let i = 0; i < cw; i++, o += 3) {
+    for (let i = 0; i < cw; i += 2, o += 6) {
       const x = i * f * sc;
       const n = noise.noise2(x * 1.7 + 11.3, y * 1.7 + 4.1) * 0.6 + noise.noise2(x * 4.3, y * 4.3 + 8.8) * 0.4;
       const t = 0.5 + 0.5 * noise.noise2(x * 0.9 - 3.3, y * 0.9 + 6.6);
@@ -71,6 +73,7 @@ export function paintWall(b: BackdropContext): void {
       d[o + 2] = (color[2] + (accent[2] - color[2]) * m) * k;
     }
   }
+  fillOddColumns(c, 0, end);
 }
 
 /** Sky colour at a normalised point: zenith colour above, accent (the glow) at the horizon, a warm bloom around the sun. */
@@ -80,7 +83,7 @@ function skyAt(b: BackdropContext, x: number, y: number, skyHorizon: number, out
   const { color: z, accent: a, sun } = b;
   const dx = (x - sun.x) * 0.9, dy = y - sun.y;
   const dist2 = dx * dx + dy * dy;
-  const glow = sun.warmth * (0.55 / (1 + dist2 * 28) + 0.25 / (1 + dist2 * 5));
+  const glow = sun.warmth * (0.4 / (1 + dist2 * 160) + 0.22 / (1 + dist2 * 14));
   out[0] = z[0] + (a[0] - z[0]) * tt + glow * 1.0;
   out[1] = z[1] + (a[1] - z[1]) * tt + glow * 0.78;
   out[2] = z[2] + (a[2] - z[2]) * tt + glow * 0.5;
@@ -94,6 +97,8 @@ interface Ridge {
   near: number;
   /** How much valley mist fills the bottom of the layer. */
   mist: number;
+  /** Normalised y above which the layer is snow-covered. */
+  snowLine: number;
 }
 
 function ridges(b: BackdropContext, layers: { base: number; amp: number; freq: number; color: Lin; near: number; mist: number; sharp: number }[]): Ridge[] {
@@ -108,7 +113,7 @@ function ridges(b: BackdropContext, layers: { base: number; amp: number; freq: n
       const ridge = 1 - Math.abs(noise.fbm1(x * L.freq * 0.7 + off + 13, 4, 0.45));
       y[i] = L.base - L.amp * (n1 * (1 - L.sharp) + (ridge * 2 - 1) * L.sharp);
     }
-    return { y, color: L.color, near: L.near, mist: L.mist };
+    return { y, color: L.color, near: L.near, mist: L.mist, snowLine: L.base - L.amp * 0.6 };
   });
 }
 
@@ -122,24 +127,33 @@ function paintLandscape(b: BackdropContext, skyHorizon: number, layers: Ridge[],
   for (let j = 0; j < end; j++) {
     const y = (j * f) / c.height;
     let o = j * cw * 3;
-    for (let i = 0; i < cw; i++, o += 3) {
+    for (let i = 0; i < cw; i += 2, o += 6) {
       const x = (i * f) / c.width;
-      skyAt(b, x, y, skyHorizon, sky);
-      let r = sky[0], g = sky[1], bl = sky[2];
-      for (let l = 0; l < layers.length; l++) {
+      // Only the nearest fully covering layer and any partly covering layers in front of it are visible.
+      let first = -1;
+      for (let l = layers.length - 1; l >= 0; l--) {
+        if ((y - layers[l]!.y[i]!) / aa + 0.5 >= 1) { first = l; break; }
+      }
+      let r: number, g: number, bl: number;
+      if (first < 0) { skyAt(b, x, y, skyHorizon, sky); r = sky[0]; g = sky[1]; bl = sky[2]; } else { r = 0; g = 0; bl = 0; }
+      for (let l = Math.max(0, first); l < layers.length; l++) {
         const L = layers[l]!;
         const ry = L.y[i]!;
         const cover = (y - ry) / aa + 0.5;
         if (cover <= 0) continue;
         const a = cover >= 1 ? 1 : cover;
         const depth = y - ry;
-        // Snow on the far, high peaks: near the ridge line, broken up by noise.
+        // Snow on the far peaks: above a snow line, its edge broken up by noise.
         let lr = L.color[0], lg = L.color[1], lb = L.color[2];
-        if (snow > 0 && L.near < 0.5) {
-          const s = Math.max(0, Math.min(1, (0.06 - depth - (ry - 0.2) * 0.25 + 0.04 * noise.noise2(x * 30, y * 30)) * 30)) * snow * (1 - L.near * 2);
-          lr += (haze[0] * 1.25 - lr) * s; lg += (haze[1] * 1.25 - lg) * s; lb += (haze[2] * 1.25 - lb) * s;
+        if (snow > 0 && L.near < 0.3) {
+          const line = L.snowLine + 0.012 * noise.noise2(x * 24 + l * 5, y * 24);
+          const sn = Math.max(0, Math.min(1, (line - y) * 90)) * snow;
+          lr += (0.92 - lr) * sn; lg += (0.94 - lg) * sn; lb += (1.0 - lb) * sn;
         }
-        const tex = 1 + 0.06 * L.near * noise.noise2(x * 40 + l * 9, y * 40);
+        // Faces turned toward the sun (ridge rising to the left, sun on the right) are lighter; gullies streak down the slopes.
+        const slope = (L.y[Math.min(cw - 1, i + 4)]! - L.y[Math.max(0, i - 4)]!) * (c.width / (8 * f));
+        const face = snow > 0 ? 1 + Math.max(-0.15, Math.min(0.15, -slope * 2 * (b.sun.x > 0.5 ? 1 : -1))) * Math.exp(-depth * 18) : 1;
+        const tex = face * (1 + (0.02 + 0.05 * (1 - L.near)) * snow * (noise.noise2(x * 45 + l * 9, y * 12) + 0.5 * noise.noise2(x * 110, y * 40)));
         const mist = Math.min(1, Math.max(0, depth * 6 * L.mist));
         const hz = (1 - L.near) * 0.55 + mist * 0.5;
         const h = hz > 1 ? 1 : hz;
@@ -151,6 +165,7 @@ function paintLandscape(b: BackdropContext, skyHorizon: number, layers: Ridge[],
       d[o] = r; d[o + 1] = g; d[o + 2] = bl;
     }
   }
+  fillOddColumns(c, 0, end);
 }
 
 /** Open sky with a low sun glow and two soft, hazy rows of distant hills along the horizon. */
@@ -159,8 +174,8 @@ export function paintSky(b: BackdropContext): void {
   const haze: Lin = [b.accent[0] * 0.95, b.accent[1] * 0.9, b.accent[2] * 0.92];
   const dark: Lin = [b.accent[0] * 0.35, b.accent[1] * 0.3, b.accent[2] * 0.35];
   const layers = ridges(b, [
-    { base: h - 0.035, amp: 0.03, freq: 2.2, color: [haze[0] * 0.8, haze[1] * 0.78, haze[2] * 0.85], near: 0.15, mist: 0.3, sharp: 0 },
-    { base: h - 0.012, amp: 0.02, freq: 3.5, color: dark, near: 0.4, mist: 0.6, sharp: 0 },
+    { base: h - 0.06, amp: 0.05, freq: 1.8, color: [haze[0] * 0.75, haze[1] * 0.72, haze[2] * 0.82], near: 0.15, mist: 0.3, sharp: 0.1 },
+    { base: h - 0.02, amp: 0.03, freq: 3.2, color: dark, near: 0.45, mist: 0.6, sharp: 0 },
   ]);
   paintLandscape(b, h - 0.02, layers, haze, 0);
 }
@@ -194,7 +209,7 @@ export function paintSea(b: BackdropContext): void {
   for (let j = 0; j < end; j++) {
     const y = (j * f) / c.height;
     let o = j * cw * 3;
-    for (let i = 0; i < cw; i++, o += 3) {
+    for (let i = 0; i < cw; i += 2, o += 6) {
       const x = (i * f) / c.width;
       skyAt(b, x, y, seaLine, sky);
       const cover = Math.min(1, Math.max(0, (y - seaLine) / aa + 0.5));
@@ -210,4 +225,5 @@ export function paintSea(b: BackdropContext): void {
       d[o] = sky[0]; d[o + 1] = sky[1]; d[o + 2] = sky[2];
     }
   }
+  fillOddColumns(c, 0, end);
 }

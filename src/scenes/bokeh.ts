@@ -7,7 +7,7 @@ import type { Canvas } from './raster.ts';
 import type { Lin } from './color.ts';
 import { mulberry32, range } from './rng.ts';
 
-export function drawBokeh(c: Canvas, horizon: number, accent: Lin, seed: number, count = 38): void {
+export function drawBokeh(c: Canvas, horizon: number, accent: Lin, seed: number, count = 26): void {
   const rand = mulberry32(seed ^ 0xb0ce);
   const { cw, f, width: W, height: H } = c;
   const d = c.data;
@@ -16,13 +16,14 @@ export function drawBokeh(c: Canvas, horizon: number, accent: Lin, seed: number,
     const far = n < count * 0.6;
     const r = far ? range(rand, 0.018, 0.04) : range(rand, 0.045, 0.09); // width units
     const cx = range(rand, -0.05, 1.05);
-    const cy = range(rand, 0.02, horizon - 0.02);
-    const gain = (far ? range(rand, 0.12, 0.3) : range(rand, 0.07, 0.18)) * (0.6 + cy / horizon * 0.6);
+    const cy = range(rand, horizon * 0.2, horizon - 0.03);
+    const gain = (far ? range(rand, 0.25, 0.6) : range(rand, 0.1, 0.25)) * (0.6 + cy / horizon * 0.6);
     const hue = range(rand, -0.25, 0.25);
     const cr = accent[0] * (1 + hue), cg = accent[1], cb = accent[2] * (1 - hue);
     const soft = 0.08 + (far ? 0.05 : 0.14);
-    const i0 = Math.max(0, Math.floor(((cx - r) * W) / f)), i1 = Math.min(cw - 1, Math.ceil(((cx + r) * W) / f));
-    const j0 = Math.max(0, Math.floor(((cy - r * aspect) * H) / f)), j1 = Math.min(Math.ceil((horizon * H) / f), Math.ceil(((cy + r * aspect) * H) / f));
+    const R = r * (1 + soft);
+    const i0 = Math.max(0, Math.floor(((cx - R) * W) / f)), i1 = Math.min(cw - 1, Math.ceil(((cx + R) * W) / f));
+    const j0 = Math.max(0, Math.floor(((cy - R * aspect) * H) / f)), j1 = Math.min(Math.ceil((horizon * H) / f), Math.ceil(((cy + R * aspect) * H) / f));
     for (let j = j0; j <= j1; j++) {
       const dy = ((j * f) / H - cy) / aspect;
       let o = (j * cw + i0) * 3;

@@ -15,8 +15,11 @@ export interface GoboMap {
   mode: 'shadow' | 'light';
 }
 
-/** Stamp a soft ellipse (centre, half-length a along angle, half-width b) into the coverage by max. */
-function stampEllipse(c: Canvas, cover: Float32Array, cx: number, cy: number, a: number, b: number, ang: number, blur: number): void {
+/**
+ * Stamp a soft shape (centre, half-length a along angle, half-width b) into the coverage by max:
+ * an ellipse for stems, or with `pointed` a leaf whose width tapers to points at both ends.
+ */
+function stampEllipse(c: Canvas, cover: Float32Array, cx: number, cy: number, a: number, b: number, ang: number, blur: number, pointed = false): void {
   const W = c.width, H = c.height, f = c.f;
   const ca = Math.cos(ang), sa = Math.sin(ang);
   const ext = a + blur * 2;
@@ -30,9 +33,14 @@ function stampEllipse(c: Canvas, cover: Float32Array, cx: number, cy: number, a:
     for (let i = i0; i <= i1; i++, o++) {
       const x = (i * f) / W - cx;
       const u = (x * ca + y * sa) / a, v = (y * ca - x * sa) / b;
-      const dist = Math.sqrt(u * u + v * v);
-      // Distance outside the outline in width units, approximately.
-      const e = (1 - dist) * inner / blur + 0.5;
+      let e: number;
+      if (pointed) {
+        // Half-width b(1 - u^2): a leaf with pointed tip and base. Signed distance to the edge, approximately.
+        const half = 1 - u * u;
+        e = (Math.min(half - Math.abs(v), (1 - Math.abs(u)) * 2) * inner) / blur + 0.5;
+      } else {
+        e = ((1 - Math.sqrt(u * u + v * v)) * inner) / blur + 0.5;
+      }
       if (e <= 0) continue;
       const cov = e >= 1 ? 1 : e * e * (3 - 2 * e);
       if (cov > cover[o]!) cover[o] = cov;
@@ -57,15 +65,15 @@ function branch(c: Canvas, cover: Float32Array, rand: () => number, x0: number, 
       for (const side of [-1, 1]) {
         const la = a + side * (0.9 - 0.3 * t) + range(rand, -0.06, 0.06);
         const cx = nx + Math.cos(la) * leaf * 0.5, cy = ny + Math.sin(la) * leaf * 0.5 * (c.width / c.height);
-        stampEllipse(c, cover, cx, cy, leaf * 0.5, leaf * 0.045, la, blur);
+        stampEllipse(c, cover, cx, cy, leaf * 0.5, leaf * 0.05, la, blur, true);
       }
     } else if (s > 0) {
       const side = s % 2 === 0 ? 1 : -1;
-      const size = kind === 'eucalyptus' ? range(rand, 0.032, 0.05) * (1.1 - t * 0.4) : range(rand, 0.04, 0.07);
+      const size = kind === 'eucalyptus' ? range(rand, 0.045, 0.07) * (1.1 - t * 0.4) : range(rand, 0.05, 0.085);
       const la = a + side * range(rand, 0.5, 1.0);
       const cx = nx + Math.cos(la) * size * 0.9, cy = ny + Math.sin(la) * size * 0.9 * (c.width / c.height);
-      const width = kind === 'eucalyptus' ? size * range(rand, 0.55, 0.75) : size * 0.38;
-      stampEllipse(c, cover, cx, cy, size, width, la + range(rand, -0.3, 0.3), blur);
+      const width = kind === 'eucalyptus' ? size * range(rand, 0.6, 0.85) : size * 0.42;
+      stampEllipse(c, cover, cx, cy, size, width, la + range(rand, -0.3, 0.3), blur, true);
     }
     x = nx; y = ny;
   }
@@ -80,7 +88,7 @@ export function goboMap(c: Canvas, gobo: Gobo, lightX: number, softness: number,
   const cover = new Float32Array(c.cw * c.ch);
   const rand = mulberry32(seed ^ 0x90b0);
   const side = lightX > 0.1 ? 1 : lightX < -0.1 ? -1 : (rand() < 0.5 ? -1 : 1);
-  const blur = 0.006 + softness * 0.02;
+  const blur = 0.008 + softness * 0.025;
   if (gobo === 'window' || gobo === 'blinds') {
     paintWindow(c, cover, gobo, side, blur, rand);
     return { cover, mode: 'light' };
@@ -92,7 +100,7 @@ export function goboMap(c: Canvas, gobo: Gobo, lightX: number, softness: number,
     const x0 = side < 0 ? range(rand, -0.12, 0.02) : range(rand, 0.98, 1.12);
     const y0 = range(rand, -0.05, 0.55);
     const ang = (side < 0 ? 0 : Math.PI) + side * -range(rand, -0.35, 0.45);
-    branch(c, cover, rand, x0, y0, ang, range(rand, 0.45, 0.7), kind, blur);
+    branch(c, cover, rand, x0, y0, ang, range(rand, 0.6, 0.95), kind, blur * (1 + b * 0.5));
   }
   return { cover, mode: 'shadow' };
 }

@@ -17,7 +17,7 @@ export const STOP_WORDS = new Set([
 export const MATERIALS: Record<string, { material: SurfaceMaterial; color: Rgb; accent: Rgb }> = {
   marble: { material: 'marble', color: [240, 239, 236], accent: [122, 124, 130] },
   oak: { material: 'oak', color: [214, 184, 146], accent: [160, 124, 86] },
-  walnut: { material: 'walnut', color: [110, 72, 48], accent: [62, 38, 24] },
+  walnut: { material: 'walnut', color: [104, 76, 58], accent: [58, 40, 28] },
   wood: { material: 'oak', color: [196, 156, 112], accent: [140, 100, 62] },
   wooden: { material: 'oak', color: [196, 156, 112], accent: [140, 100, 62] },
   timber: { material: 'oak', color: [196, 156, 112], accent: [140, 100, 62] },

@@ -42,7 +42,7 @@ const KEY_COLOUR: Record<TimeOfDay, Rgb> = {
   'golden-hour': [255, 205, 150],
   sunset: [255, 178, 128],
   dusk: [212, 220, 255],
-  night: [255, 208, 160],
+  night: [255, 222, 188],
 };
 
 export function keyColour(time: TimeOfDay): Rgb {
@@ -72,6 +72,8 @@ export interface FalloffOptions {
   /** 'sweep' curves into the floor with no line; 'table' has a wall meeting a surface; 'outdoor' only lights the ground. */
   kind: 'sweep' | 'table' | 'outdoor';
   lightX: number;
+  /** Light z: -1 behind the subject .. 1 camera side. */
+  lightZ: number;
   softness: number;
   /** 0..1: how strongly light falls off toward the edges (moody scenes more). */
   falloff: number;
@@ -112,6 +114,8 @@ export function applyFalloff(c: Canvas, o: FalloffOptions): void {
       }
     }
     const outdoorSky = o.kind === 'outdoor' && y < h;
+    // Outdoors the ground faces away from a sun behind the subject: darker, lit mostly by the sky.
+    if (o.kind === 'outdoor' && !outdoorSky) vertical = 1 + 0.12 * Math.min(0, o.lightZ);
     let p = j * cw * 3;
     let q = j * cw;
     for (let i = 0; i < cw; i++, p += 3, q++) {

@@ -106,8 +106,6 @@ export function parsePrompt(prompt: string): PromptParse {
   return { scene: buildScene(p), understood, unknown };
 }
 
-const TABLETOP_MATERIALS = new Set<SurfaceMaterial>(['marble', 'oak', 'walnut', 'concrete', 'linen', 'terrazzo', 'stone', 'slate', 'plaster', 'acrylic', 'sand', 'grass']);
-
 function template(name: string): Scene {
   const t = TEMPLATES.find((x) => x.name === name);
   return structuredClone(t ? t.scene : NEUTRAL_STUDIO) as Scene;
@@ -240,4 +238,3 @@ function accentFor(material: SurfaceMaterial, color: Rgb): Rgb {
   return shade(color, dark ? 1.4 : 0.8);
 }
 
-export { TABLETOP_MATERIALS };

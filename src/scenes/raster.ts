@@ -36,11 +36,36 @@ export function coarseFactor(width: number, height: number): number {
   return Math.max(1, Math.round(Math.max(width, height) / 500));
 }
 
+/** Scratch buffers reused between renders of the same size (rendering is synchronous, nothing escapes). */
+const scratch = { canvas: new Float32Array(0), fixed: new Int32Array(0) };
+
 export function createCanvas(width: number, height: number): Canvas {
   const f = coarseFactor(width, height);
   const cw = Math.floor((width - 1) / f) + 2;
   const ch = Math.floor((height - 1) / f) + 2;
-  return { width, height, f, cw, ch, data: new Float32Array(cw * ch * 3) };
+  const n = cw * ch * 3;
+  if (scratch.canvas.length !== n) scratch.canvas = new Float32Array(n);
+  else scratch.canvas.fill(0);
+  return { width, height, f, cw, ch, data: scratch.canvas };
+}
+
+/**
+ * Smooth backdrops are painted on even columns only (their detail is far coarser than a cell);
+ * this fills the odd columns of rows [j0, j1) with the mean of their neighbours.
+ */
+export function fillOddColumns(c: Canvas, j0: number, j1: number): void {
+  const d = c.data, cw = c.cw;
+  const last = cw - 1;
+  for (let j = Math.max(0, j0); j < Math.min(c.ch, j1); j++) {
+    const row = j * cw * 3;
+    for (let i = 1; i < cw; i += 2) {
+      const o = row + i * 3;
+      if (i === last) { d[o] = d[o - 3]!; d[o + 1] = d[o - 2]!; d[o + 2] = d[o - 1]!; continue; }
+      d[o] = (d[o - 3]! + d[o + 3]!) * 0.5;
+      d[o + 1] = (d[o - 2]! + d[o + 4]!) * 0.5;
+      d[o + 2] = (d[o - 1]! + d[o + 5]!) * 0.5;
+    }
+  }
 }
 
 export function plainDetail(height: number, grain: number): FineDetail {
@@ -75,7 +100,8 @@ export function finish(c: Canvas, detail: FineDetail, seed: number): Uint8Array 
   const { width: W, height: H, f, cw } = c;
   const src = c.data;
   // Coarse samples to sRGB levels x 256 (fixed point) through one table lookup each.
-  const s = new Int32Array(src.length);
+  if (scratch.fixed.length !== src.length) scratch.fixed = new Int32Array(src.length);
+  const s = scratch.fixed;
   const lut = srgbFixedTable();
   for (let i = 0; i < src.length; i++) {
     const v = src[i]!;

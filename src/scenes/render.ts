@@ -97,7 +97,7 @@ export function renderScene(scene: Scene, width: number, height: number, seed: n
   else if (kind === 'sky') paintSky(b);
   else if (kind === 'mountains') paintMountains(b);
   else if (kind === 'sea') paintSea(b);
-  else paintWall(b);
+  else paintWall(kind === 'bokeh' ? { ...b, accent: [b.color[0] * 0.85, b.color[1] * 0.85, b.color[2] * 0.85] } : b);
 
   if (!sweepOnly) {
     const rows = surfaceRows(c, horizon);
@@ -112,7 +112,7 @@ export function renderScene(scene: Scene, width: number, height: number, seed: n
   const moody = scene.mood === 'moody' || scene.mood === 'luxury' ? 1 : scene.mood === 'airy' || scene.mood === 'minimal' ? 0.2 : 0.5;
   applyFalloff(c, {
     horizon, kind: outdoor ? 'outdoor' : kind === 'sweep' && sweepOnly ? 'sweep' : 'table',
-    lightX: lv.x, softness: scene.light.softness, falloff: moody, tint, gobo,
+    lightX: lv.x, lightZ: lv.z, softness: scene.light.softness, falloff: moody, tint, gobo,
     goboStrength: 0.22 + 0.3 * scene.light.intensity * (1 - scene.light.softness * 0.5),
   });
   if (placement && podium) drawPodium(c, podium, placement, lv.x, 0.55 + 0.3 * scene.light.softness, tint);

@@ -125,17 +125,17 @@ export const TEMPLATES: readonly TemplateInfo[] = [
     tags: ['outdoor', 'sky', 'sunset', 'warm'],
     scene: scene({
       backdrop: { kind: 'sky', color: [140, 170, 205], accent: [250, 200, 150] },
-      surface: { material: 'stone', color: [214, 190, 160], accent: [186, 160, 128] }, horizon: 0.6, time: 'golden-hour', setting: 'outdoors', mood: 'warm',
+      surface: { material: 'stone', color: [200, 188, 172], accent: [172, 160, 144] }, horizon: 0.62, time: 'golden-hour', setting: 'outdoors', mood: 'warm',
       light: { from: 'back-left', softness: 0.25, intensity: 0.7 },
     }),
   },
   {
     name: 'alpine', title: 'Alpine', shadow: 'soft',
-    description: 'Layered alpine ridges fading into blue haze, snow on the far peaks, a granite ledge in front.',
+    description: 'Layered alpine ridges fading into blue haze, snow on the far peaks, a sunlit meadow in front.',
     tags: ['outdoor', 'mountains', 'fresh', 'adventure'],
     scene: scene({
       backdrop: { kind: 'mountains', color: [120, 160, 210], accent: [200, 218, 236] },
-      surface: { material: 'stone', color: [168, 166, 160], accent: [132, 130, 126] }, horizon: 0.62, time: 'morning', setting: 'mountains', mood: 'fresh',
+      surface: { material: 'grass', color: [104, 124, 72], accent: [134, 146, 84] }, horizon: 0.66, time: 'morning', setting: 'mountains', mood: 'fresh',
       light: { from: 'front-right', softness: 0.45, intensity: 0.55 },
     }),
   },
@@ -170,8 +170,8 @@ export const TEMPLATES: readonly TemplateInfo[] = [
     description: 'Walnut tabletop in front of warm out-of-focus evening lights.',
     tags: ['tabletop', 'wood', 'walnut', 'bokeh', 'evening', 'cozy', 'festive'],
     scene: scene({
-      backdrop: { kind: 'bokeh', color: [42, 32, 28], accent: [255, 190, 110] },
-      surface: { material: 'walnut', color: [110, 72, 48], accent: [62, 38, 24] }, horizon: 0.5, time: 'night', setting: 'cafe', mood: 'cozy',
+      backdrop: { kind: 'bokeh', color: [36, 30, 28], accent: [255, 196, 130] },
+      surface: { material: 'walnut', color: [104, 76, 58], accent: [58, 40, 28] }, horizon: 0.5, time: 'night', setting: 'cafe', mood: 'cozy',
       light: { from: 'front-left', softness: 0.6, intensity: 0.55 },
     }),
   },

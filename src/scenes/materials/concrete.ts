@@ -19,8 +19,11 @@ export function paintConcrete(m: MaterialContext): void {
     let u = rows.u0[j]!;
     let o = j * cw * 3;
     const cy = Math.floor(v * inv);
+    let broad = 0;
     for (let i = 0; i < cw; i++, o += 3, u += du) {
-      const mottle = noise.noise2(u * 0.7, v * 0.7) * 0.55 + noise.noise2(u * 2.3 + 9.1, v * 2.3) * 0.3 + noise.noise2(u * 8 + 3.3, v * 8 - 1.1) * 0.15 * detail;
+      // The broad mottling is held over two columns; the finer layers are evaluated everywhere.
+      if ((i & 1) === 0) broad = noise.noise2(u * 0.7, v * 0.7) * 0.55 + noise.noise2(u * 2.3 + 9.1, v * 2.3) * 0.3;
+      const mottle = broad + noise.noise2(u * 8 + 3.3, v * 8 - 1.1) * 0.15 * detail;
       const t = 0.5 + 0.5 * mottle;
       let k = 1 + 0.05 * noise.noise2(u * 16, v * 16) * detail;
       if (poreFade > 0) {

@@ -12,14 +12,17 @@ const CHIP_COLOURS: Lin[] = ([
   [196, 98, 70], [148, 164, 140], [58, 58, 60], [214, 170, 96], [236, 232, 224], [222, 160, 150], [120, 128, 138],
 ] as const).map((c) => [srgbToLinear(c[0]), srgbToLinear(c[1]), srgbToLinear(c[2])] as Lin);
 
+/** 64 chip orientations over half a turn. */
+const COS = new Float32Array(64).map((_, k) => Math.cos((k / 63) * Math.PI));
+const SIN = new Float32Array(64).map((_, k) => Math.sin((k / 63) * Math.PI));
+
 function chip(u: number, v: number, cell: number, seed: number, density: number, aa: number): number {
   const cx = Math.floor(u / cell), cy = Math.floor(v / cell);
   const h = hash3(cx, cy, seed);
   if ((h & 255) / 255 > density) return -1;
   const fx = u / cell - cx - 0.5, fy = v / cell - cy - 0.5;
   const ox = (((h >>> 8) & 15) / 15 - 0.5) * 0.5, oy = (((h >>> 12) & 15) / 15 - 0.5) * 0.5;
-  const ang = ((h >>> 16) & 63) / 63 * Math.PI;
-  const ca = Math.cos(ang), sa = Math.sin(ang);
+  const ca = COS[(h >>> 16) & 63]!, sa = SIN[(h >>> 16) & 63]!;
   const px = fx - ox, py = fy - oy;
   const a = px * ca + py * sa, b = (py * ca - px * sa) * (1.2 + ((h >>> 22) & 3) * 0.25);
   // An angular, faceted outline: max of two rotated norms blends a square and a circle.

@@ -21,7 +21,9 @@ export function paintWood(m: MaterialContext): void {
     const seamW = Math.max(0.012, du * 0.6);
     let u = rows.u0[j]! + shift;
     let o = j * cw * 3;
+    let broad = 0;
     for (let i = 0; i < cw; i++, o += 3, u += du) {
+      if ((i & 1) === 0) broad = 0.04 * noise.noise2(u * 0.6, v * 0.05);
       const p = u / PLANK;
       const plank = Math.floor(p);
       const within = (p - plank) * PLANK;
@@ -37,7 +39,7 @@ export function paintWood(m: MaterialContext): void {
       // Seams: a dark hairline at each plank edge.
       const e = Math.min(within, PLANK - within);
       const seam = e < seamW ? (1 - e / seamW) * 0.55 : 0;
-      const k = tone * (1 - seam) * (1 + 0.04 * noise.noise2(u * 0.6, vv * 0.05));
+      const k = tone * (1 - seam) * (1 + broad);
       const t = Math.max(0, Math.min(1, g * 0.32));
       d[o] = (base[0] + (accent[0] - base[0]) * t) * k;
       d[o + 1] = (base[1] + (accent[1] - base[1]) * t) * k;
