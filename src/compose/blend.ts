@@ -4,7 +4,7 @@
  * gives RGB; a transparent one gives RGBA where the shadow is translucent black and the
  * subject keeps exactly its own alpha wherever it is opaque.
  */
-import type { Layer } from '../image/place.ts';
+import type { Layer } from './place.ts';
 import { TO_LINEAR, toSrgb } from './linear.ts';
 import type { ShadowMap } from './shadow.ts';
 
@@ -21,21 +21,24 @@ export function canvasFrom(width: number, height: number, background: Uint8Array
   return { width, height, channels: 4, data: new Uint8Array(width * height * 4) };
 }
 
+/** DARKEN[o * 256 + v]: sRGB code v darkened by opacity o/255 in linear light. */
+const DARKEN = new Uint8Array(256 * 256);
+for (let o = 0; o < 256; o++) for (let v = 0; v < 256; v++) DARKEN[o * 256 + v] = toSrgb(TO_LINEAR[v]! * (1 - o / 255));
+
 export function applyShadow(canvas: Canvas, shadow: ShadowMap): void {
   const { data, channels, width } = canvas;
-  // Multiplying by (1 - o) in linear light: a table per opacity level would be 256x256; the
-  // direct form with the two lookups is as fast here.
+  const op = shadow.opacity;
   for (let y = 0; y < shadow.height; y++) {
     const src = y * shadow.width;
     let d = ((shadow.y + y) * width + shadow.x) * channels;
     for (let x = 0; x < shadow.width; x++, d += channels) {
-      const o = shadow.opacity[src + x]!;
+      const o = op[src + x]!;
       if (o === 0) continue;
       if (channels === 3) {
-        const keep = 1 - o / 255;
-        data[d] = toSrgb(TO_LINEAR[data[d]!]! * keep);
-        data[d + 1] = toSrgb(TO_LINEAR[data[d + 1]!]! * keep);
-        data[d + 2] = toSrgb(TO_LINEAR[data[d + 2]!]! * keep);
+        const row = o << 8;
+        data[d] = DARKEN[row + data[d]!]!;
+        data[d + 1] = DARKEN[row + data[d + 1]!]!;
+        data[d + 2] = DARKEN[row + data[d + 2]!]!;
       } else {
         // Black over what is there (only transparency or earlier shadow at this point).
         const a = data[d + 3]! / 255, s = o / 255;
@@ -53,34 +56,41 @@ export function applyShadow(canvas: Canvas, shadow: ShadowMap): void {
 /** A layer over the canvas ("over" with straight alpha). */
 export function applyLayer(canvas: Canvas, layer: Layer): void {
   const { data, channels, width } = canvas;
+  const src = layer.rgba;
   for (let y = 0; y < layer.height; y++) {
-    let s = y * layer.width;
+    let s = y * layer.width * 4;
     let d = ((layer.y + y) * width + layer.x) * channels;
-    for (let x = 0; x < layer.width; x++, s++, d += channels) {
-      const a8 = layer.alpha[s]!;
-      if (a8 === 0) continue;
-      const r = layer.rgb[s * 3]!, g = layer.rgb[s * 3 + 1]!, b = layer.rgb[s * 3 + 2]!;
-      if (a8 === 255) {
-        data[d] = r;
-        data[d + 1] = g;
-        data[d + 2] = b;
+    for (let x = 0; x < layer.width; x++, s += 4, d += channels) {
+      const a = src[s + 3]!;
+      if (a === 0) continue;
+      if (a === 255) {
+        data[d] = src[s]!;
+        data[d + 1] = src[s + 1]!;
+        data[d + 2] = src[s + 2]!;
         if (channels === 4) data[d + 3] = 255;
         continue;
       }
-      const a = a8 / 255;
       if (channels === 3) {
-        data[d] = Math.round(r * a + data[d]! * (1 - a));
-        data[d + 1] = Math.round(g * a + data[d + 1]! * (1 - a));
-        data[d + 2] = Math.round(b * a + data[d + 2]! * (1 - a));
+        // (f a + b (255 - a)) / 255, rounded, in integers.
+        const na = 255 - a;
+        data[d] = div255(src[s]! * a + data[d]! * na);
+        data[d + 1] = div255(src[s + 1]! * a + data[d + 1]! * na);
+        data[d + 2] = div255(src[s + 2]! * a + data[d + 2]! * na);
       } else {
+        const fa = a / 255;
         const under = data[d + 3]! / 255;
-        const outA = a + under * (1 - a);
+        const outA = fa + under * (1 - fa);
         const k = 1 / outA;
-        data[d] = Math.round((r * a + data[d]! * under * (1 - a)) * k);
-        data[d + 1] = Math.round((g * a + data[d + 1]! * under * (1 - a)) * k);
-        data[d + 2] = Math.round((b * a + data[d + 2]! * under * (1 - a)) * k);
+        data[d] = Math.round((src[s]! * fa + data[d]! * under * (1 - fa)) * k);
+        data[d + 1] = Math.round((src[s + 1]! * fa + data[d + 1]! * under * (1 - fa)) * k);
+        data[d + 2] = Math.round((src[s + 2]! * fa + data[d + 2]! * under * (1 - fa)) * k);
         data[d + 3] = Math.round(outA * 255);
       }
     }
   }
+}
+
+/** Exact round(v / 255) for v in 0..65025. */
+function div255(v: number): number {
+  return ((v + 128) * 257) >> 16;
 }

@@ -18,12 +18,15 @@ export interface GroundLine {
   x1: number;
 }
 
-/** `alpha` is row-major `width` x `height`, 0..1 or 0..255 with `threshold` on the same scale. */
-export function groundLine(alpha: ArrayLike<number>, width: number, height: number, threshold: number): GroundLine | null {
+/**
+ * `alpha` is row-major `width` x `height` (0..1 or 0..255, `threshold` on the same scale); with
+ * `stride` 4 and `offset` 3 it reads the alpha of interleaved RGBA.
+ */
+export function groundLine(alpha: ArrayLike<number>, width: number, height: number, threshold: number, stride = 1, offset = 0): GroundLine | null {
   const bottom = new Int32Array(width).fill(-1);
   for (let x = 0; x < width; x++) {
     for (let y = height - 1; y >= 0; y--) {
-      if (alpha[y * width + x]! > threshold) {
+      if (alpha[(y * width + x) * stride + offset]! > threshold) {
         bottom[x] = y;
         break;
       }

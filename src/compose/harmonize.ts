@@ -4,7 +4,7 @@
  * which would turn a red mug grey): the scene's light colour tints it, and its exposure moves
  * part of the way toward the scene's, by at most a third of a stop. Alpha is never touched.
  */
-import type { Layer } from '../image/place.ts';
+import type { Layer } from './place.ts';
 import type { SceneLight } from '../scenes/index.ts';
 import { TO_LINEAR, toSrgb } from './linear.ts';
 
@@ -18,16 +18,16 @@ export interface HarmonizeResult {
   stops: number;
 }
 
-/** Changes `layer.rgb` in place; `mode` "exposure" keeps hue and saturation (gain equal on all channels). */
+/** Changes the layer's colour in place (never its alpha); `mode` "exposure" keeps hue and saturation (gain equal on all channels). */
 export function harmonize(layer: Layer, light: SceneLight, mode: 'harmonize' | 'exposure', strength: number): HarmonizeResult {
   // Subject exposure: alpha-weighted mean luminance in linear light.
   let sum = 0, weight = 0;
   const n = layer.width * layer.height;
+  const px = layer.rgba;
   for (let i = 0; i < n; i += 3) {
     // Every third pixel is plenty for a mean.
-    const a = layer.alpha[i]!;
-    if (a < 128) continue;
-    sum += 0.2126 * TO_LINEAR[layer.rgb[i * 3]!]! + 0.7152 * TO_LINEAR[layer.rgb[i * 3 + 1]!]! + 0.0722 * TO_LINEAR[layer.rgb[i * 3 + 2]!]!;
+    if (px[i * 4 + 3]! < 128) continue;
+    sum += 0.2126 * TO_LINEAR[px[i * 4]!]! + 0.7152 * TO_LINEAR[px[i * 4 + 1]!]! + 0.0722 * TO_LINEAR[px[i * 4 + 2]!]!;
     weight++;
   }
   const subject = weight > 0 ? sum / weight : 0.18;
@@ -47,11 +47,10 @@ export function harmonize(layer: Layer, light: SceneLight, mode: 'harmonize' | '
     for (let v = 0; v < 256; v++) t[v] = toSrgb(TO_LINEAR[v]! * gain);
     return t;
   }) as [Uint8Array, Uint8Array, Uint8Array];
-  const rgb = layer.rgb;
-  for (let i = 0; i < n; i++) {
-    rgb[i * 3] = lut[0][rgb[i * 3]!]!;
-    rgb[i * 3 + 1] = lut[1][rgb[i * 3 + 1]!]!;
-    rgb[i * 3 + 2] = lut[2][rgb[i * 3 + 2]!]!;
+  for (let i = 0; i < n * 4; i += 4) {
+    px[i] = lut[0][px[i]!]!;
+    px[i + 1] = lut[1][px[i + 1]!]!;
+    px[i + 2] = lut[2][px[i + 2]!]!;
   }
   return { gains, stops };
 }

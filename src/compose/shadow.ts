@@ -15,7 +15,7 @@
  * contact; reflection = a mirrored, fading copy of the subject (see reflect) + a light contact.
  * Pure typed-array math.
  */
-import type { Layer } from '../image/place.ts';
+import type { Layer } from './place.ts';
 import { boxMean } from '../matte/box.ts';
 import { groundLine, type GroundLine } from './ground.ts';
 import type { ShadowMode } from '../pipeline/spec.ts';
@@ -43,8 +43,8 @@ export interface ShadowMap {
 
 /** How far the ground recedes: a shadow cast straight back looks this much shorter than it is. */
 const GROUND_FORESHORTENING = 0.35;
-/** Grid cell size is chosen so the subject spans about this many cells. */
-const GRID_SPAN = 450;
+/** Grid cell size is chosen so the subject spans about this many cells (a cell of about 8 px for a 2000 px frame). */
+const GRID_SPAN = 240;
 
 /** Room a floating shadow needs under the subject, as a fraction of the subject's height. */
 export const FLOATING_GAP = 0.08;
@@ -98,7 +98,7 @@ export function castShadow(subject: Layer, frame: { width: number; height: numbe
 
 /** The mirrored, fading copy of the subject under its ground line, for glossy surfaces. */
 export function reflect(subject: Layer, frame: { width: number; height: number }, intensity: number): Layer | null {
-  const ground = groundLine(subject.alpha, subject.width, subject.height, 128);
+  const ground = groundLine(subject.rgba, subject.width, subject.height, 128, 4, 3);
   if (!ground) return null;
   const fade = Math.max(4, Math.round(0.45 * (ground.base + 1)));
   let top = Infinity;
@@ -107,22 +107,25 @@ export function reflect(subject: Layer, frame: { width: number; height: number }
   const height = Math.min(ground.base + 1 - top + fade, frame.height - y0);
   if (height <= 0) return null;
   const w = subject.width;
-  const rgb = new Uint8Array(w * height * 3);
-  const alpha = new Uint8Array(w * height);
+  const rgba = new Uint8Array(w * height * 4);
   const start = 0.38 * intensity;
+  const src = subject.rgba;
   for (let x = ground.x0; x <= ground.x1; x++) {
     const gy = Math.round(ground.y[x]!);
     for (let d = 1; d <= fade; d++) {
-      const src = gy - d + 1, dst = gy + d - top;
-      if (src < 0 || dst < 0 || dst >= height) continue;
-      const t = d / fade;
-      const a = subject.alpha[src * w + x]!;
+      const from = gy - d + 1, to = gy + d - top;
+      if (from < 0 || to < 0 || to >= height) continue;
+      const i = (from * w + x) * 4, o = (to * w + x) * 4;
+      const a = src[i + 3]!;
       if (a === 0) continue;
-      alpha[dst * w + x] = Math.round(a * start * (1 - t) * (1 - t));
-      rgb.set(subject.rgb.subarray((src * w + x) * 3, (src * w + x) * 3 + 3), (dst * w + x) * 3);
+      const t = d / fade;
+      rgba[o] = src[i]!;
+      rgba[o + 1] = src[i + 1]!;
+      rgba[o + 2] = src[i + 2]!;
+      rgba[o + 3] = Math.round(a * start * (1 - t) * (1 - t));
     }
   }
-  return { x: subject.x, y: y0, width: w, height, rgb, alpha };
+  return { x: subject.x, y: y0, width: w, height, rgba };
 }
 
 interface Canvas {
@@ -137,17 +140,25 @@ function coarse(layer: Layer): Grid | null {
   const f = Math.max(1, Math.ceil(Math.max(layer.width, layer.height) / GRID_SPAN));
   const w = Math.ceil(layer.width / f), h = Math.ceil(layer.height / f);
   const a = new Float32Array(w * h);
-  for (let y = 0; y < layer.height; y++) {
-    const row = y * layer.width, cell = Math.floor(y / f) * w;
-    for (let x = 0; x < layer.width; x++) a[cell + Math.floor(x / f)]! += layer.alpha[row + x]!;
+  // Each cell's mean alpha from a sparse lattice of its pixels (every `step`-th row and column):
+  // shadows are blurred far more than that, and the placed layer can be several megapixels.
+  const step = Math.max(1, Math.floor(f / 3));
+  const colSamples = new Float32Array(w), rowSamples = new Float32Array(h);
+  for (let x = 0; x < layer.width; x += step) colSamples[Math.floor(x / f)]!++;
+  for (let y = 0; y < layer.height; y += step) rowSamples[Math.floor(y / f)]!++;
+  const px = layer.rgba;
+  for (let y = 0; y < layer.height; y += step) {
+    const cell = Math.floor(y / f) * w;
+    for (let x = 0; x < layer.width; x += step) {
+      const v = px[(y * layer.width + x) * 4 + 3]!;
+      if (v !== 0) a[cell + Math.floor(x / f)]! += v;
+    }
   }
-  // Cells at the right and bottom edges may hold fewer pixels; dividing by f*f keeps them faint, which is fine for shadows.
-  const norm = 1 / (255 * f * f);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) a[y * w + x]! /= 255 * rowSamples[y]! * colSamples[x]!;
   let top = -1, minX = w, maxX = -1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const v = (a[y * w + x]! *= norm);
-      if (v > 0.2) {
+      if (a[y * w + x]! > 0.2) {
         if (top < 0) top = y;
         if (x < minX) minX = x;
         if (x > maxX) maxX = x;
@@ -267,10 +278,24 @@ function screen(into: Float32Array, add: Float32Array): void {
   for (let i = 0; i < into.length; i++) into[i] = 1 - (1 - into[i]!) * (1 - Math.min(1, add[i]!));
 }
 
-/** The coarse canvas, bilinearly upsampled into frame pixels and clipped to the frame. */
+/** The coarse canvas, bilinearly upsampled into frame pixels where it is visible, clipped to the frame. */
 function upsample(c: Float32Array, cw: number, ch: number, f: number, fx0: number, fy0: number, frame: { width: number; height: number }, intensity: number): ShadowMap | null {
-  const x0 = Math.max(0, fx0), y0 = Math.max(0, fy0);
-  const x1 = Math.min(frame.width, fx0 + cw * f), y1 = Math.min(frame.height, fy0 + ch * f);
+  // Only the cells dark enough to change a pixel (half a level) are drawn.
+  const floor = 0.5 / (255 * Math.max(intensity, 1e-6));
+  let minX = cw, maxX = -1, minY = ch, maxY = -1;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      if (c[y * cw + x]! > floor) {
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        maxY = y;
+      }
+    }
+  }
+  if (maxX < 0) return null;
+  const x0 = Math.max(0, fx0 + (minX - 1) * f), y0 = Math.max(0, fy0 + (minY - 1) * f);
+  const x1 = Math.min(frame.width, fx0 + (maxX + 2) * f), y1 = Math.min(frame.height, fy0 + (maxY + 2) * f);
   if (x1 <= x0 || y1 <= y0) return null;
   const width = x1 - x0, height = y1 - y0;
   const opacity = new Uint8Array(width * height);
@@ -282,17 +307,30 @@ function upsample(c: Float32Array, cw: number, ch: number, f: number, fx0: numbe
     cx0[x] = Math.min(cw - 2, Math.floor(u));
     cwt[x] = u - cx0[x]!;
   }
+  // Each canvas row interpolated across once, then rows blended per frame row.
+  const rowA = new Float32Array(width), rowB = new Float32Array(width);
+  let cachedA = -1, cachedB = -1;
+  const across = (r: number, into: Float32Array) => {
+    const base = r * cw;
+    for (let x = 0; x < width; x++) {
+      const i = base + cx0[x]!;
+      into[x] = (c[i]! + (c[i + 1]! - c[i]!) * cwt[x]!) * k;
+    }
+  };
   for (let y = 0; y < height; y++) {
     const v = Math.min(ch - 1, Math.max(0, (y0 + y - fy0 + 0.5) / f - 0.5));
     const r0 = Math.min(ch - 2, Math.floor(v)), fy = v - r0;
-    const a = r0 * cw, b = a + cw;
+    if (cachedA !== r0) {
+      if (cachedB === r0) rowA.set(rowB);
+      else across(r0, rowA);
+      cachedA = r0;
+      across(r0 + 1, rowB);
+      cachedB = r0 + 1;
+    }
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const i = cx0[x]!, fx = cwt[x]!;
-      const top = c[a + i]! + (c[a + i + 1]! - c[a + i]!) * fx;
-      const bottom = c[b + i]! + (c[b + i + 1]! - c[b + i]!) * fx;
-      const s = top + (bottom - top) * fy;
-      if (s > 0) opacity[row + x] = Math.min(255, Math.round(s * k));
+      const s = rowA[x]! + (rowB[x]! - rowA[x]!) * fy;
+      if (s >= 0.5) opacity[row + x] = s > 255 ? 255 : (s + 0.5) | 0;
     }
   }
   return { x: x0, y: y0, width, height, opacity };

@@ -12,7 +12,7 @@ import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
 import type { DecodeLimits } from '../image/decode.ts';
 import { encodeCanvas, type Box, type EncodedImage } from '../image/encode.ts';
-import { placeSubject } from '../image/place.ts';
+import { placeSubject } from '../compose/place.ts';
 import { readInput } from '../image/read-input.ts';
 import { subjectBox } from '../matte/bbox.ts';
 import type { Quality } from '../models/manifest.ts';
@@ -105,7 +105,7 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
     const placement = planLayout(job.layout, { ...ctx, defaultVertical: scene.horizon === null ? 'center' : 'bottom' });
     const grow = 2;
     const region = { x: found.x - grow, y: found.y - grow, width: found.width + 2 * grow, height: found.height + 2 * grow };
-    const layer = await placeSubject({ source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame });
+    const layer = placeSubject({ source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame });
     return { placement, layer };
   });
   if (!layer) throw new GreenroomError('INVALID_OPTION', 'layout: the subject ends up entirely outside the frame; check the alignment, padding and scaling.', { field: 'layout' });
