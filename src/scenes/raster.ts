@@ -89,6 +89,8 @@ const CLAMP = new Uint8Array(2048);
 for (let i = 0; i < CLAMP.length; i++) CLAMP[i] = Math.max(0, Math.min(255, i - CLAMP_OFFSET));
 /** Fixed point: levels * 256; texture multipliers * 4096. */
 const OFF = CLAMP_OFFSET << 8;
+/** Texture coordinates wrap at 1024 table entries in 16.16 fixed point. */
+const TEX_WRAP = (1024 << 16) - 1;
 
 /**
  * Upsample the coarse canvas to width*height*3 sRGB bytes with fine detail and dither. Integer
@@ -114,10 +116,10 @@ export function finish(c: Canvas, detail: FineDetail, seed: number): Uint8Array 
   const words = new Uint32Array(Math.ceil((cw * f * 3) / 4) + 4);
   const bytes = new Uint8Array(words.buffer);
   const mrow = new Int32Array(cw * f + 4);
-  const lutRow = new Int32Array(1024);
   const tile = grainTile();
   const { ox, oy } = tileOffset(seed);
   const tex = detail.texture;
+  const lutI = tex ? Int32Array.from(tex.lut, (v) => Math.round(v * 4096)) : null;
   const cells = Math.ceil(W / f);
   const packed = f === 4;
   const direct = packed && W % 4 === 0;
@@ -131,11 +133,20 @@ export function finish(c: Canvas, detail: FineDetail, seed: number): Uint8Array 
     const gi = Math.round((detail.grain[y]! * 256) / TILE_SCALE);
     const trow = ((y + oy) & TILE_MASK) << TILE_BITS;
     const hasTex = tex !== null && (tex.amp[y] !== 0 || tex.off[y] !== 0);
-    if (hasTex) textureRow(mrow, lutRow, W, tex.lut, tex.amp[y]!, tex.off[y]!, tex.u0[y]! * 1024, tex.du[y]! * 1024);
+    let ampI = 0, offI = 0, ui = 0, dui = 0;
+    if (hasTex) {
+      // Texture coordinate in 16.16 fixed point over the table's 1024 entries, wrapping at its period.
+      ampI = Math.round(tex.amp[y]! * 4096);
+      offI = Math.round(tex.off[y]! * 4096);
+      const u = tex.u0[y]! * 1024;
+      ui = Math.round((u - Math.floor(u / 1024) * 1024) * 65536) | 0;
+      dui = Math.round(tex.du[y]! * 1024 * 65536) | 0;
+      if (!packed) for (let x = 0; x < W; x++, ui = (ui + dui) & TEX_WRAP) mrow[x] = offI + ((ampI * lutI![ui >>> 16]!) >> 12);
+    }
     if (packed) {
       const dst = direct ? out32! : words;
       const q0 = direct ? (y * W * 3) >> 2 : 0;
-      if (hasTex) packedTexRow(rowI, mrow, tile, trow, ox, gi, cells, dst, q0);
+      if (hasTex) packedTexRow(rowI, lutI!, ampI, offI, ui, dui, tile, trow, ox, gi, cells, dst, q0);
       else packedRow(rowI, tile, trow, ox, gi, cells, dst, q0);
       if (!direct) out.set(bytes.subarray(0, W * 3), y * W * 3);
     } else {
@@ -152,18 +163,6 @@ function lerpRow(s: Int32Array, rowI: Int32Array, b0: number, stride: number, wy
     const a = s[b0 + k]!;
     rowI[k] = a + (((s[b1 + k]! - a) * wy) >> 8);
   }
-}
-
-/**
- * The perspective texture's brightness change for one row, as (multiplier - 1) x 4096 per pixel.
- * The row's scaled table is built once (1024 entries), then the texture coordinate steps in
- * 16.16 fixed point wrapping at the table's period.
- */
-function textureRow(mrow: Int32Array, lutRow: Int32Array, W: number, lut: Float32Array, amp: number, off: number, u: number, du: number): void {
-  for (let k = 0; k < 1024; k++) lutRow[k] = Math.round((off + amp * lut[k]!) * 4096);
-  let ui = (Math.round((u - Math.floor(u / 1024) * 1024) * 65536)) | 0;
-  const dui = Math.round(du * 65536) | 0;
-  for (let x = 0; x < W; x++, ui = (ui + dui) & 0x3ffffff) mrow[x] = lutRow[ui >>> 16]!;
 }
 
 function packedRow(rowI: Int32Array, tile: Int8Array, trow: number, ox: number, gi: number, cells: number, dst: Uint32Array, q: number): void {
@@ -191,17 +190,21 @@ function packedRow(rowI: Int32Array, tile: Int8Array, trow: number, ox: number, 
  * (a luminance proxy) and added to all three channels with the grain; the modulation is a few
  * per cent, so the hue shift of doing it additively is invisible.
  */
-function packedTexRow(rowI: Int32Array, mrow: Int32Array, tile: Int8Array, trow: number, ox: number, gi: number, cells: number, dst: Uint32Array, q: number): void {
+function packedTexRow(rowI: Int32Array, lutI: Int32Array, ampI: number, offI: number, ui: number, dui: number, tile: Int8Array, trow: number, ox: number, gi: number, cells: number, dst: Uint32Array, q: number): void {
   for (let cell = 0, x = 0; cell < cells; cell++, x += 4, q += 3) {
     const k = cell * 3;
     let r = rowI[k]! + OFF, g = rowI[k + 1]! + OFF, b = rowI[k + 2]! + OFF;
     const g0i = rowI[k + 1]!;
     const dr = (rowI[k + 3]! - rowI[k]!) >> 2, dg = (rowI[k + 4]! - g0i) >> 2, db = (rowI[k + 5]! - rowI[k + 2]!) >> 2;
+    const m0 = offI + ((ampI * lutI[ui >>> 16]!) >> 12); ui = (ui + dui) & TEX_WRAP;
+    const m1 = offI + ((ampI * lutI[ui >>> 16]!) >> 12); ui = (ui + dui) & TEX_WRAP;
+    const m2 = offI + ((ampI * lutI[ui >>> 16]!) >> 12); ui = (ui + dui) & TEX_WRAP;
+    const m3 = offI + ((ampI * lutI[ui >>> 16]!) >> 12); ui = (ui + dui) & TEX_WRAP;
     const t = trow | ((x + ox) & TILE_MASK);
-    const n0 = tile[t]! * gi + ((g0i * mrow[x]!) >> 12);
-    const n1 = tile[t + 1]! * gi + (((g0i + dg) * mrow[x + 1]!) >> 12);
-    const n2 = tile[t + 2]! * gi + (((g0i + 2 * dg) * mrow[x + 2]!) >> 12);
-    const n3 = tile[t + 3]! * gi + (((g0i + 3 * dg) * mrow[x + 3]!) >> 12);
+    const n0 = tile[t]! * gi + ((g0i * m0) >> 12);
+    const n1 = tile[t + 1]! * gi + (((g0i + dg) * m1) >> 12);
+    const n2 = tile[t + 2]! * gi + (((g0i + 2 * dg) * m2) >> 12);
+    const n3 = tile[t + 3]! * gi + (((g0i + 3 * dg) * m3) >> 12);
     const r0 = CLAMP[(r + n0) >> 8]!, g0 = CLAMP[(g + n0) >> 8]!, b0 = CLAMP[(b + n0) >> 8]!;
     r += dr; g += dg; b += db;
     const r1 = CLAMP[(r + n1) >> 8]!, g1 = CLAMP[(g + n1) >> 8]!, b1 = CLAMP[(b + n1) >> 8]!;
