@@ -21,7 +21,7 @@ export function paintMarble(m: MaterialContext): void {
     let o = j * cw * 3;
     // Low-frequency masks (vein strength, patches, clouding) change over hundreds of pixels:
     // evaluated on even columns and held for the odd ones.
-    let strength = 0, patch = 0, mask3 = 0, cloud = 0;
+    let strength = 0, patch = 0, mask3 = 0, cloud = 0, tPrev = 0, tNext = 0;
     for (let i = 0; i < cw; i++, o += 3, u += du) {
       if ((i & 1) === 0) {
         strength = Math.min(1, Math.max(0.15, 0.6 + 0.8 * noise.noise2(u * 0.3 + 31.7, v * 0.3 - 12.9)));
@@ -29,9 +29,13 @@ export function paintMarble(m: MaterialContext): void {
         mask3 = Math.max(0, noise.noise2(u * 0.4 - 3.7, v * 0.4 + 8.1) * 1.6);
         cloud = 0.5 + 0.5 * noise.noise2(u * 0.6 - 13.1, v * 0.6 + 2.9);
       }
-      // Turbulence: sum of |noise| at four scales, finer ones faded with distance.
-      const turb = Math.abs(noise.noise2(u * 0.3, v * 0.3)) + 0.45 * Math.abs(noise.noise2(u * 0.7 + 7.1, v * 0.7 - 3.3))
-        + 0.22 * mid * noise.noise2(u * 1.8 - 5.5, v * 1.8 + 9.7);
+      // Turbulence is smooth at this grid's scale: evaluated on even columns (one ahead) and
+      // interpolated linearly for the odd ones.
+      if ((i & 1) === 0) {
+        tPrev = i === 0 ? turbulence(noise, u, v, mid) : tNext;
+        tNext = turbulence(noise, u + 2 * du, v, mid);
+      }
+      const turb = (i & 1) === 0 ? tPrev : (tPrev + tNext) * 0.5;
       const across = u * ca + v * sa;
       // |sin| is ~ proportional to the distance from the vein's centre line; widths are in that
       // measure and never thinner than about one coarse cell, with the ink conserved when widened.
@@ -59,4 +63,10 @@ export function paintMarble(m: MaterialContext): void {
       d[o + 2] = (base[2] + (accent[2] - base[2]) * vein) * k;
     }
   }
+}
+
+/** Sum of |noise| at two scales plus a signed finer octave (faded by `mid` with distance). */
+function turbulence(noise: MaterialContext['noise'], u: number, v: number, mid: number): number {
+  return Math.abs(noise.noise2(u * 0.3, v * 0.3)) + 0.45 * Math.abs(noise.noise2(u * 0.7 + 7.1, v * 0.7 - 3.3))
+    + 0.22 * mid * noise.noise2(u * 1.8 - 5.5, v * 1.8 + 9.7);
 }

@@ -1,8 +1,8 @@
 /**
  * Wood planks (oak, walnut) running away from the camera: each plank has its own tone and grain
  * phase, grain lines follow the plank and wander with low-frequency noise, and thin dark seams
- * separate the planks. The fine fibre that reads at full size is added by `woodFibre` as a
- * per-row perspective texture while upsampling.
+ * separate the planks. The fine fibre that reads at full size is added as a per-row perspective
+ * texture while upsampling (materials/index.ts).
  */
 import { hash01 } from '../rng.ts';
 import { resolved } from '../geometry.ts';
@@ -21,17 +21,21 @@ export function paintWood(m: MaterialContext): void {
     const seamW = Math.max(0.012, du * 0.6);
     let u = rows.u0[j]! + shift;
     let o = j * cw * 3;
-    let broad = 0;
+    let broad = 0, wPrev = 0, wNext = 0;
     for (let i = 0; i < cw; i++, o += 3, u += du) {
-      if ((i & 1) === 0) broad = 0.04 * noise.noise2(u * 0.6, v * 0.05);
+      if ((i & 1) === 0) {
+        broad = 0.04 * noise.noise2(u * 0.6, v * 0.05);
+        // The grain's wander is smooth across a few cells: evaluated one even column ahead, interpolated for odd ones.
+        wPrev = i === 0 ? grainWarp(m, u, v, grainFade) : wNext;
+        wNext = grainWarp(m, u + 2 * du, v, grainFade);
+      }
       const p = u / PLANK;
       const plank = Math.floor(p);
       const within = (p - plank) * PLANK;
       const hp = hash01(plank, 7, seed);
       const tone = 0.9 + 0.16 * hp;
       const vv = v + hp * 37;
-      // Grain: stretched along the plank (v), wandering across it (u).
-      const warp = noise.noise2(u * 1.3 + plank * 3.1, vv * 0.12) * 0.9 + noise.noise2(u * 4, vv * 0.5) * 0.15 * grainFade;
+      const warp = (i & 1) === 0 ? wPrev : (wPrev + wNext) * 0.5;
       const ring = Math.sin((within * 9 + warp * 3 + hp * 6.28) * 3.1416);
       const streak = noise.noise2(u * 22 + plank * 11, vv * 0.8) * grainFade;
       let g = 0.5 + 0.5 * ring;
@@ -46,4 +50,9 @@ export function paintWood(m: MaterialContext): void {
       d[o + 2] = (base[2] + (accent[2] - base[2]) * t) * k;
     }
   }
+}
+
+/** The grain's wander: stretched along the planks (v), drifting across them (u). */
+function grainWarp(m: MaterialContext, u: number, v: number, grainFade: number): number {
+  return m.noise.noise2(u * 1.3, v * 0.12) * 0.9 + m.noise.noise2(u * 4, v * 0.5) * 0.15 * grainFade;
 }
