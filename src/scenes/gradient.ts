@@ -7,6 +7,7 @@
 import type { Rgb } from './types.ts';
 import { oklabToSrgbFloat, toOklab } from './color.ts';
 import { grainTile, tileOffset, TILE_BITS, TILE_MASK, TILE_SCALE } from './dither.ts';
+import { allocBytes } from './raster.ts';
 
 export interface GradientStop { color: Rgb; at: number }
 
@@ -40,7 +41,7 @@ export function gradientTable(stops: readonly GradientStop[]): Float32Array {
 /** Render a linear (CSS angle) or radial (centred circle to the farthest corner) gradient. */
 export function renderGradient(kind: 'linear' | 'radial', stops: readonly GradientStop[], angle: number, width: number, height: number, seed: number): Uint8Array {
   const table = gradientTable(stops);
-  const out = new Uint8Array(width * height * 3);
+  const out = allocBytes(width * height * 3);
   const px = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
   const tile = grainTile();
   const { ox, oy } = tileOffset(seed);
@@ -71,7 +72,7 @@ export function renderGradient(kind: 'linear' | 'radial', stops: readonly Gradie
 
 /** A flat colour, exactly. */
 export function renderFlat(color: Rgb, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(width * height * 3);
+  const out = allocBytes(width * height * 3);
   for (let i = 0; i < out.length; i += 3) { out[i] = color[0]; out[i + 1] = color[1]; out[i + 2] = color[2]; }
   return out;
 }
