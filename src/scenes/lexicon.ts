@@ -61,8 +61,11 @@ export const COLOURS: Record<string, Rgb> = {
   'off white': [240, 236, 228], 'off-white': [240, 236, 228], pastel: [236, 214, 220], silver: [200, 202, 206],
 };
 
-/** Modifiers that lighten or darken the next colour or material (linear-light factor). */
-export const TINT_WORDS: Record<string, number> = { light: 1.35, pale: 1.5, soft: 1.2, dark: 0.45, deep: 0.4, rich: 0.7, muted: 0.9 };
+/** Modifiers of the next colour or material: mix toward white (`white` > 0) or scale brightness in linear light (`scale`). */
+export const TINT_WORDS: Record<string, { white?: number; scale?: number }> = {
+  light: { white: 0.3 }, pale: { white: 0.45 }, pastel: { white: 0.55 }, soft: { white: 0.2 }, dusty: { white: 0.15, scale: 0.85 },
+  dark: { scale: 0.45 }, deep: { scale: 0.4 }, rich: { scale: 0.7 }, muted: { scale: 0.85, white: 0.1 },
+};
 
 export const TIMES: Record<string, TimeOfDay> = {
   morning: 'morning', sunrise: 'morning', dawn: 'morning', 'early morning': 'morning',

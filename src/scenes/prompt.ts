@@ -39,7 +39,7 @@ export function parsePrompt(prompt: string): PromptParse {
   const unknown: string[] = [];
   const p: Parsed = { colours: [] };
   let pendingColour: { color: Rgb; index: number } | null = null;
-  let tintNext = 1;
+  let tintNext = null as { white: number; scale: number } | null;
   const colourFor = (target: Target) => {
     if (pendingColour) { p.colours.push({ target, ...pendingColour }); pendingColour = null; }
   };
@@ -54,18 +54,19 @@ export function parsePrompt(prompt: string): PromptParse {
       const next = tokens[i + n];
       const note = (field: string, value: string) => understood.push({ phrase, field, value });
       if (n === 1 && TINT_WORDS[phrase] !== undefined && next !== undefined && (COLOURS[next] || MATERIALS[next] || COLOURS[`${next} ${tokens[i + 2] ?? ''}`])) {
-        tintNext *= TINT_WORDS[phrase]!;
+        const t = TINT_WORDS[phrase]!;
+        tintNext = { white: Math.max(tintNext?.white ?? 0, t.white ?? 0), scale: (tintNext?.scale ?? 1) * (t.scale ?? 1) };
         note('modifier', phrase);
       } else if (COLOURS[phrase]) {
-        const color = tintNext === 1 ? COLOURS[phrase]! : shade(COLOURS[phrase]!, tintNext);
-        tintNext = 1;
+        const color = applyTint(COLOURS[phrase]!, tintNext);
+        tintNext = null;
         flushColour();
         pendingColour = { color, index: understood.length };
         note('color', phrase);
       } else if (MATERIALS[phrase] && !(n === 1 && phrase === 'sand' && p.material)) {
         const m = MATERIALS[phrase]!;
-        p.material = { name: phrase, ...m, color: tintNext === 1 ? m.color : shade(m.color, tintNext) };
-        tintNext = 1;
+        p.material = { name: phrase, ...m, color: applyTint(m.color, tintNext) };
+        tintNext = null;
         colourFor('surface');
         note('surface.material', m.material);
       } else if (TIMES[phrase]) {
@@ -137,6 +138,12 @@ function baseForSetting(p: Parsed): Scene {
     case 'outdoors': return template('golden-hour');
     default: return structuredClone(NEUTRAL_STUDIO) as Scene;
   }
+}
+
+function applyTint(c: Rgb, t: { white: number; scale: number } | null): Rgb {
+  if (!t) return c;
+  const lit = t.scale === 1 ? c : shade(c, t.scale);
+  return t.white > 0 ? mixRgb(lit, [255, 255, 255], t.white) : lit;
 }
 
 const SKY_BY_TIME: Partial<Record<Scene['time'], { color: Rgb; accent: Rgb }>> = {

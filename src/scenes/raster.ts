@@ -246,16 +246,3 @@ function genericRow(rowI: Int32Array, mrow: Int32Array | null, tile: Int8Array, 
     }
   }
 }
-
-/** Mean of the canvas's linear RGB over rows [j0, j1) (coarse rows), as linear triple. */
-export function meanLinear(c: Canvas, j0: number, j1: number): [number, number, number] {
-  let r = 0, g = 0, b = 0, n = 0;
-  const a = Math.max(0, j0), z = Math.min(c.ch - 1, j1);
-  for (let j = a; j < z; j++) {
-    let o = j * c.cw * 3;
-    for (let i = 0; i < c.cw - 1; i++, o += 3) {
-      r += c.data[o]!; g += c.data[o + 1]!; b += c.data[o + 2]!; n++;
-    }
-  }
-  return n ? [r / n, g / n, b / n] : [0, 0, 0];
-}

@@ -121,11 +121,11 @@ export const TEMPLATES: readonly TemplateInfo[] = [
   },
   {
     name: 'golden-hour', title: 'Golden hour', shadow: 'hard',
-    description: 'Warm low sun in a hazy evening sky over distant hills; a sunlit stone ledge in front.',
+    description: 'Warm low sun in a hazy evening sky over distant hills; a pale stone ledge in front catches the glow.',
     tags: ['outdoor', 'sky', 'sunset', 'warm'],
     scene: scene({
       backdrop: { kind: 'sky', color: [140, 170, 205], accent: [250, 200, 150] },
-      surface: { material: 'stone', color: [200, 188, 172], accent: [172, 160, 144] }, horizon: 0.62, time: 'golden-hour', setting: 'outdoors', mood: 'warm',
+      surface: { material: 'stone', color: [214, 210, 204], accent: [186, 182, 176] }, horizon: 0.64, time: 'golden-hour', setting: 'outdoors', mood: 'warm',
       light: { from: 'back-left', softness: 0.25, intensity: 0.7 },
     }),
   },
@@ -141,9 +141,9 @@ export const TEMPLATES: readonly TemplateInfo[] = [
   },
   {
     name: 'black-studio', title: 'Black studio', shadow: 'reflection',
-    description: 'Near-black sweep with a faint glow behind the subject; dramatic and glossy.',
+    description: 'Near-black backdrop over a glossy black acrylic floor, a faint glow behind the subject; dramatic.',
     tags: ['studio', 'black', 'dark', 'luxury', 'dramatic'],
-    scene: scene({ backdrop: { color: [30, 30, 32], accent: [24, 24, 26] }, surface: { material: 'seamless', color: [30, 30, 32] }, mood: 'moody', light: { from: 'front', softness: 0.55, intensity: 0.7 } }),
+    scene: scene({ backdrop: { color: [30, 30, 32], accent: [24, 24, 26] }, surface: { material: 'acrylic', color: [22, 22, 24], accent: [58, 58, 62] }, mood: 'moody', light: { from: 'front', softness: 0.55, intensity: 0.7 } }),
   },
   {
     name: 'sage-podium', title: 'Sage podium', shadow: 'soft',

@@ -18,8 +18,3 @@ export interface MaterialContext {
 }
 
 export type MaterialPainter = (m: MaterialContext) => void;
-
-/** Write a linear colour scaled by k into pixel offset o. */
-export function put(d: Float32Array, o: number, r: number, g: number, b: number): void {
-  d[o] = r; d[o + 1] = g; d[o + 2] = b;
-}
