@@ -20,10 +20,10 @@ export function paintMarble(m: MaterialContext): void {
     let u = rows.u0[j]! + sx;
     let o = j * cw * 3;
     // Low-frequency masks (vein strength, patches, clouding) change over hundreds of pixels:
-    // evaluated on even columns and held for the odd ones.
+    // evaluated on every fourth column and held in between.
     let strength = 0, patch = 0, mask3 = 0, cloud = 0, tPrev = 0, tNext = 0;
     for (let i = 0; i < cw; i++, o += 3, u += du) {
-      if ((i & 1) === 0) {
+      if ((i & 3) === 0) {
         strength = Math.min(1, Math.max(0.15, 0.6 + 0.8 * noise.noise2(u * 0.3 + 31.7, v * 0.3 - 12.9)));
         patch = fine > 0 ? Math.max(0, noise.noise2(u * 0.5 - 8.3, v * 0.5 + 17.1) * 1.5) : 0;
         mask3 = Math.max(0, noise.noise2(u * 0.4 - 3.7, v * 0.4 + 8.1) * 1.6);

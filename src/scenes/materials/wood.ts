@@ -21,23 +21,24 @@ export function paintWood(m: MaterialContext): void {
     const seamW = Math.max(0.012, du * 0.6);
     let u = rows.u0[j]! + shift;
     let o = j * cw * 3;
-    let broad = 0, wPrev = 0, wNext = 0;
+    let broad = 0, wPrev = 0, wNext = 0, sPrev = 0, sNext = 0;
     for (let i = 0; i < cw; i++, o += 3, u += du) {
       if ((i & 1) === 0) {
         broad = 0.04 * noise.noise2(u * 0.6, v * 0.05);
         // The grain's wander is smooth across a few cells: evaluated one even column ahead, interpolated for odd ones.
         wPrev = i === 0 ? grainWarp(m, u, v, grainFade) : wNext;
         wNext = grainWarp(m, u + 2 * du, v, grainFade);
+        sPrev = i === 0 ? noise.noise2(u * 22, v * 0.8) : sNext;
+        sNext = noise.noise2((u + 2 * du) * 22, v * 0.8);
       }
       const p = u / PLANK;
       const plank = Math.floor(p);
       const within = (p - plank) * PLANK;
       const hp = hash01(plank, 7, seed);
       const tone = 0.9 + 0.16 * hp;
-      const vv = v + hp * 37;
       const warp = (i & 1) === 0 ? wPrev : (wPrev + wNext) * 0.5;
       const ring = Math.sin((within * 9 + warp * 3 + hp * 6.28) * 3.1416);
-      const streak = noise.noise2(u * 22 + plank * 11, vv * 0.8) * grainFade;
+      const streak = ((i & 1) === 0 ? sPrev : (sPrev + sNext) * 0.5) * grainFade;
       let g = 0.5 + 0.5 * ring;
       g = g * g * (0.55 + 0.45 * grainFade) + streak * 0.25;
       // Seams: a dark hairline at each plank edge.
