@@ -70,7 +70,9 @@ function premultiply(rgb: Uint8Array, alpha: Uint8Array, stride: number, rx: num
 
 /** Horizontal pass: every source row some output row reads, resampled to the output width. */
 function resampleAcross(pre: Float32Array, rw: number, rh: number, index: Int32Array, w: Float32Array, n: number, outW: number, rowsUsed: Int32Array): Float32Array {
-  const across = new Float32Array(outW * rh * 4);
+  // Rows no output row reads are never read, so the buffer need not be zeroed.
+  const bytes = Buffer.allocUnsafeSlow(outW * rh * 16);
+  const across = new Float32Array(bytes.buffer, bytes.byteOffset, outW * rh * 4);
   let first = rh, last = -1;
   for (let i = 0; i < rowsUsed.length; i++) {
     const r = rowsUsed[i]!;
@@ -99,9 +101,10 @@ function resampleAcross(pre: Float32Array, rw: number, rh: number, index: Int32A
   return across;
 }
 
-/** Vertical pass, then back to straight colour (a clamped array rounds and clamps on store). */
+/** Vertical pass, then back to straight colour (a clamped array rounds and clamps on store; every byte is written). */
 function resampleDown(across: Float32Array, outW: number, outH: number, index: Int32Array, w: Float32Array, n: number): Uint8Array {
-  const rgba = new Uint8ClampedArray(outW * outH * 4);
+  const bytes = Buffer.allocUnsafeSlow(outW * outH * 4);
+  const rgba = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, outW * outH * 4);
   const rowLen = outW * 4;
   for (let y = 0; y < outH; y++) {
     const out = y * rowLen;
@@ -111,7 +114,10 @@ function resampleDown(across: Float32Array, outW: number, outH: number, index: I
       const wa = w[y * 2]!, wb = w[y * 2 + 1]!;
       for (let x = 0; x < rowLen; x += 4) {
         const c3 = across[a + x + 3]! * wa + across[b + x + 3]! * wb;
-        if (c3 < 0.5) continue;
+        if (c3 < 0.5) {
+          rgba[out + x] = rgba[out + x + 1] = rgba[out + x + 2] = rgba[out + x + 3] = 0;
+          continue;
+        }
         const k = 255 / c3;
         rgba[out + x] = (across[a + x]! * wa + across[b + x]! * wb) * k;
         rgba[out + x + 1] = (across[a + x + 1]! * wa + across[b + x + 1]! * wb) * k;
@@ -131,7 +137,10 @@ function resampleDown(across: Float32Array, outW: number, outH: number, index: I
         c2 += across[i + 2]! * k;
         c3 += across[i + 3]! * k;
       }
-      if (c3 < 0.5) continue;
+      if (c3 < 0.5) {
+        rgba[out + x] = rgba[out + x + 1] = rgba[out + x + 2] = rgba[out + x + 3] = 0;
+        continue;
+      }
       const k = 255 / c3;
       rgba[out + x] = c0 * k;
       rgba[out + x + 1] = c1 * k;
@@ -139,7 +148,7 @@ function resampleDown(across: Float32Array, outW: number, outH: number, index: I
       rgba[out + x + 3] = c3;
     }
   }
-  return new Uint8Array(rgba.buffer);
+  return new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
 }
 
 /**
