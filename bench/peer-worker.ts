@@ -24,6 +24,8 @@ export interface PeerSpeedResult {
   poolError?: string;
   /** CPU ms the worker process used in all (model load and warm-up included). */
   cpuMs: number;
+  /** CPU ms used during the sequential passes alone (for joules per image under the same CPU model). */
+  sequentialCpuMs: number;
 }
 
 export interface PeerPredictResult {
@@ -70,12 +72,14 @@ async function main(job: PeerJob): Promise<PeerSpeedResult | PeerPredictResult> 
   }
   const latencies: number[] = [];
   const sequentialPassMs: number[] = [];
+  const cpuBefore = cpuMs();
   for (let p = 0; p < job.passes; p++) {
     const [, passMs] = await timed(async () => {
       for (const file of job.files) latencies.push((await timed(() => peerCutout(file)))[1]);
     });
     sequentialPassMs.push(passMs);
   }
+  const sequentialCpuMs = cpuMs() - cpuBefore;
   let poolPassMs: number[] | null = [];
   let poolError: string | undefined;
   try {
@@ -84,7 +88,7 @@ async function main(job: PeerJob): Promise<PeerSpeedResult | PeerPredictResult> 
     poolPassMs = null;
     poolError = (err as Error).message;
   }
-  return { kind: 'speed', warmupMs, latencies, sequentialPassMs, poolPassMs, ...(poolError ? { poolError } : {}), cpuMs: cpuMs() };
+  return { kind: 'speed', warmupMs, latencies, sequentialPassMs, poolPassMs, ...(poolError ? { poolError } : {}), cpuMs: cpuMs(), sequentialCpuMs };
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as PeerJob;

@@ -1,5 +1,6 @@
 /** Turns bench results into markdown tables (printed as is, and written to results/latest.md). */
 import { COMPOSE_STAGES, type ComposeResults } from './compose.ts';
+import type { EnergyResults } from './energy.ts';
 import type { MachineInfo } from './machine.ts';
 import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
@@ -7,7 +8,7 @@ import type { SpeedResults } from './speed.ts';
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'speed' | 'quality' | 'compose'>;
+  sections: Array<'speed' | 'quality' | 'compose' | 'energy'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -20,6 +21,7 @@ export interface BenchResults {
   /** The same variants on bench/silhouettes.ts: 1.5 MP, exact anti-aliased edges. */
   silhouettes?: QualityResults;
   compose?: ComposeResults;
+  energy?: EnergyResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -201,6 +203,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');
+  if (r.energy) parts.push(energyMarkdown(r.energy), '');
   return parts.join('\n');
 }
 
@@ -216,5 +219,24 @@ export function composeMarkdown(c: ComposeResults): string {
       c.rows.map((r) => [r.name, ...COMPOSE_STAGES.map((s) => f(r.stages[s], 1)), f(r.totalMs, 1), r.totalMs <= c.targetMs ? 'yes' : 'no', f(r.bytes / 1024)]),
       ['l', ...COMPOSE_STAGES.map(() => 'r' as const), 'r', 'l', 'r'],
     ),
+  ].join('\n');
+}
+
+export function energyMarkdown(e: EnergyResults): string {
+  return [
+    '## Energy per image',
+    '',
+    `Meter: ${e.meter} (${e.method}). ${e.basis} Device: ${e.device}. ` +
+      `Receipts include a memory term; the "CPU term" column is CPU seconds x ${e.wattsPerThread} W per thread alone, the same model applied to the peer's CPU time (measured in its own process over the same images). ` +
+      `Reference: a generated image averages ${e.referenceJ.toFixed(0)} J (Luccioni, Jernite and Strubell 2023, 2.907 kWh per 1,000 images).`,
+    '',
+    table(
+      ['what', 'J per image (receipt)', 'CPU ms per image', 'CPU term J', 'times below the reference'],
+      e.rows.map((r) => [r.what, f(r.joules, 2), f(r.cpuMs), f(r.cpuJoules, 2), r.referenceRatio === null ? null : `${r.referenceRatio}x`]),
+      ['l', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `Full edit, mean over ${e.edit.images} photos: ${e.edit.meanJ} J (target at most ${e.edit.targetJ} J: ${e.edit.meanJ <= e.edit.targetJ ? 'met' : 'not met'}); by stage: ` +
+      Object.entries(e.edit.stagesJ).map(([k, v]) => `${k} ${v} J`).join(', ') + '.',
   ].join('\n');
 }

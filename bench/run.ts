@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only speed|quality|compose   one section
+ *   --only speed|quality|compose|energy   one section (energy alone has no cutout or peer rows)
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -16,16 +16,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { Studio } from '../src/index.ts';
 import { runCompose } from './compose.ts';
+import { runEnergy } from './energy.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
-import { isMain, RESULTS_DIR } from './paths.ts';
+import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
 import { runQuality } from './quality.ts';
 import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 
 interface Flags {
-  only: 'speed' | 'quality' | 'compose' | null;
+  only: 'speed' | 'quality' | 'compose' | 'energy' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -40,9 +41,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'speed' && v !== 'quality' && v !== 'compose') throw new Error(`--only takes speed, quality or compose, got ${v}`);
+      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy') throw new Error(`--only takes speed, quality, compose or energy, got ${v}`);
       flags.only = v;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose, --quick, --no-peer, --wait-quiet[=seconds]`);
+    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -67,12 +68,13 @@ export async function main(argv: string[]): Promise<BenchResults> {
   log(`greenroom bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAvgAtStart}${flags.quick ? ' (quick)' : ''}`);
 
   const tOpen = performance.now();
-  const studio = await Studio.open();
+  // Bench jobs keep their own ledger, not the user's.
+  const studio = await Studio.open({ dataDir: path.join(WORK_DIR, 'data') });
   const studioOpenMs = performance.now() - tOpen;
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: flags.quick ? 'quick' : 'full',
-    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose'],
+    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose', 'energy'],
     machine,
     studioOpenMs: Math.round(studioOpenMs),
     ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
@@ -107,6 +109,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
     if (results.sections.includes('compose')) {
       log('compose (instant backgrounds at 2000x2000)...');
       results.compose = await runCompose(studio, { runs: flags.quick ? 3 : 7, log });
+    }
+    if (results.sections.includes('energy')) {
+      log('energy...');
+      results.energy = await runEnergy(studio, results.speed, { log });
     }
   } finally {
     await studio.close();

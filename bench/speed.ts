@@ -52,6 +52,8 @@ export interface GreenroomSpeed {
   sequential: Throughput;
   pool2: Throughput;
   load: LoadReport;
+  /** From the receipts of the sequential calls: mean joules and process CPU ms per image. */
+  energy: { meanJ: number; meanCpuMs: number; method: string; meter: string };
 }
 
 export interface PeerSpeed {
@@ -65,6 +67,8 @@ export interface PeerSpeed {
   poolPasses: number;
   images: number;
   load: LoadReport;
+  /** Process CPU ms per image over the sequential passes (model load excluded). */
+  cpuMsPerImage: number;
 }
 
 export interface SpeedResults {
@@ -139,6 +143,7 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
 
   const latencies: number[] = [];
   const stageRuns: StageTiming[][] = [];
+  const joules: number[] = [];
   let seqMs = 0;
   for (let p = 0; p < passes; p++) {
     networkMs.push(...(await networkRuns(studio, images[0], size, 1)));
@@ -148,6 +153,7 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
       const r = await studio.cutout(file, { quality });
       latencies.push(performance.now() - t);
       stageRuns.push(r.stages);
+      if (r.energy) joules.push(r.energy.joules);
     }
     seqMs += performance.now() - t0;
   }
@@ -179,6 +185,12 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
     sequential: throughput(files.length * passes, seqMs),
     pool2: throughput(files.length * poolPasses, poolMs),
     load: loadReport(start, ownCpuMs() - cpu0),
+    energy: {
+      meanJ: round(mean(joules), 3),
+      meanCpuMs: round(mean(stageRuns.map((st) => st.reduce((sum, s) => sum + s.cpuMs, 0)))),
+      method: warm.energy?.method ?? '?',
+      meter: warm.energy?.meter ?? '?',
+    },
   };
 }
 
@@ -200,6 +212,7 @@ export async function speedPeer(images: readonly SpeedImage[], options: SpeedOpt
     poolPasses,
     images: files.length,
     load: loadReport(start, r.cpuMs + ownCpuMs() - cpu0),
+    cpuMsPerImage: round(r.sequentialCpuMs / (files.length * passes)),
   };
 }
 
