@@ -32,6 +32,11 @@ export interface LayoutContext {
   defaultVertical?: 'top' | 'center' | 'bottom';
   /** Extra room kept free under the subject, as a fraction of the target height (a floating shadow's gap). */
   reserveBelow?: number;
+  /**
+   * A place in the scene the subject stands on (a podium's top), as fractions of the frame: the
+   * subject is fitted between `left` and `right`, above `base`, and stands on `base`.
+   */
+  stage?: { left: number; right: number; base: number };
 }
 
 export function planLayout(layout: LayoutJob, ctx: LayoutContext): Placement {
@@ -54,7 +59,10 @@ export function planLayout(layout: LayoutJob, ctx: LayoutContext): Placement {
 
   const left = toPixels(layout.padding.left, width), right = toPixels(layout.padding.right, width);
   const top = toPixels(layout.padding.top, height), bottom = toPixels(layout.padding.bottom, height);
-  const target = { x: left, y: top, width: width - left - right, height: height - top - bottom };
+  const stage = ctx.stage;
+  const target = stage
+    ? { x: stage.left * width, y: top, width: (stage.right - stage.left) * width, height: stage.base * height - top }
+    : { x: left, y: top, width: width - left - right, height: height - top - bottom };
   if (target.width < 1 || target.height < 1) {
     throw new GreenroomError('INVALID_OPTION', `layout.padding: the padding (${Math.round(left + right)} px across, ${Math.round(top + bottom)} px down) leaves no room in a ${width}x${height} frame; use less padding or a larger outputSize.`, { field: 'layout.padding' });
   }
@@ -64,7 +72,7 @@ export function planLayout(layout: LayoutJob, ctx: LayoutContext): Placement {
   const scale = layout.scaling === 'fill' ? Math.max(sx, sy) : Math.min(sx, sy);
   const placedW = ref.width * scale, placedH = ref.height * scale;
   const h = { left: 0, center: 0.5, right: 1 }[layout.horizontalAlignment];
-  const v = { top: 0, center: 0.5, bottom: 1 }[layout.verticalAlignment ?? ctx.defaultVertical ?? 'center'];
+  const v = stage ? 1 : { top: 0, center: 0.5, bottom: 1 }[layout.verticalAlignment ?? ctx.defaultVertical ?? 'center'];
   const refX = room.x + (room.width - placedW) * h;
   const refY = room.y + (room.height - placedH) * v;
   const originX = refX - ref.x * scale, originY = refY - ref.y * scale;

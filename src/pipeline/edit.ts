@@ -16,7 +16,8 @@ import { placeSubject } from '../compose/place.ts';
 import { readInput } from '../image/read-input.ts';
 import { subjectBox } from '../matte/bbox.ts';
 import type { Quality } from '../models/manifest.ts';
-import { parsePrompt, renderBackground, type PromptParse, type SceneLight } from '../scenes/index.ts';
+import { getTemplate, parsePrompt, renderBackground, type PromptParse, type SceneLight } from '../scenes/index.ts';
+import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { cutoutStages, recorderFor, type Cutout, type CutoutDeps } from './cutout.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
@@ -102,7 +103,8 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
   });
 
   const { placement, layer } = await stages.time('layout', async () => {
-    const placement = planLayout(job.layout, { ...ctx, defaultVertical: scene.horizon === null ? 'center' : 'bottom' });
+    const stage = podiumStage(job, frame);
+    const placement = planLayout(job.layout, { ...ctx, defaultVertical: scene.horizon === null ? 'center' : 'bottom', ...(stage ? { stage } : {}) });
     const grow = 2;
     const region = { x: found.x - grow, y: found.y - grow, width: found.width + 2 * grow, height: found.height + 2 * grow };
     const layer = placeSubject({ source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame });
@@ -142,6 +144,20 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
     shadow: shadowParams ? { ...shadowParams } : { mode: 'none' },
     lighting: { mode: job.lighting.mode, ...(lit ? { stops: round(lit.stops, 3), gains: lit.gains.map((g) => round(g, 3)) as HarmonizeResult['gains'] } : {}) },
   };
+}
+
+/**
+ * A podium's top face, where the subject should stand (front half of the ellipse, within 85% of
+ * its width), when the scene has one and the layout leaves the vertical alignment open.
+ */
+function podiumStage(job: EditJob, frame: { width: number; height: number }): LayoutContext['stage'] | undefined {
+  const bg = job.background;
+  if (job.layout.verticalAlignment || job.layout.referenceBox === 'originalImage') return undefined;
+  const scene = bg.type === 'template' ? getTemplate(bg.name)?.scene : bg.type === 'prompt' ? parsePrompt(bg.prompt).scene : undefined;
+  const podium = scene?.props.podium;
+  if (!scene || !podium) return undefined;
+  const pl = placePodium(podium, Math.min(0.8, Math.max(0.3, scene.horizon)), frame.width / frame.height);
+  return { left: pl.cx - pl.rx * 0.85, right: pl.cx + pl.rx * 0.85, base: pl.top + pl.ry * 0.35 };
 }
 
 /** The spec's overrides, else what the scene's light suggests, else the mode's defaults. */
