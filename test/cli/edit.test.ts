@@ -74,3 +74,21 @@ test('bad flags are usage errors that name the flag, before any work', async () 
     assert.ok(!fs.existsSync(path.join(tmp, 'bad')), 'nothing written');
   }
 });
+
+test('energy sums the ledger the edits above wrote: totals, per operation and per day, as text, JSON and CSV', async () => {
+  const json = await runCli(['energy', '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const summary = JSON.parse(json.stdout) as { count: number; joules: number; co2eGrams: number; byOperation: Record<string, { count: number }>; byDay: { day: string }[] };
+  assert.ok(summary.count >= 2, `at least the two edits above (${summary.count})`);
+  assert.ok(summary.joules > 0 && summary.co2eGrams > 0);
+  assert.ok(summary.byOperation.edit!.count >= 2);
+  assert.equal(summary.byDay.at(-1)!.day, new Date().toISOString().slice(0, 10));
+  const text = await runCli(['energy', '--since', '1d']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /images, [\d.]+ J .*g CO2e, estimated/);
+  const csv = await runCli(['energy', '--csv', '--entries']);
+  assert.match(csv.stdout.split('\n')[0]!, /^time,operation,job_id,batch_id,input,quality,joules,co2e_grams,method,meter$/);
+  const bad = await runCli(['energy', '--since', 'last tuesday']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--since: expected a date/);
+});
