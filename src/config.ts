@@ -25,6 +25,9 @@ const EnvSchema = z.object({
   GREENROOM_GRID_G_PER_KWH: nonNegativeNumber.optional(),
   GREENROOM_GRID_COUNTRY: z.string().regex(/^[A-Za-z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as FR').optional(),
   GREENROOM_PUE: z.coerce.number().min(1).optional(),
+  GREENROOM_JOB_CONCURRENCY: positiveInt.optional(),
+  GREENROOM_MAX_QUEUED_ITEMS: positiveInt.optional(),
+  GREENROOM_JOB_RETENTION_HOURS: positiveNumber.optional(),
 });
 
 /** Energy settings (see docs/ENERGY.md). */
@@ -57,6 +60,17 @@ export interface Config {
   /** Where greenroom keeps data (the energy ledger): $GREENROOM_DATA_DIR, else $XDG_DATA_HOME/greenroom, else ~/.local/share/greenroom. */
   readonly dataDir: string;
   readonly energy: EnergyConfig;
+  readonly jobs: JobsConfig;
+}
+
+/** The embedded job queue (see docs/JOBS.md). */
+export interface JobsConfig {
+  /** Items processed at once (default 1: inference already uses every core). */
+  readonly concurrency: number;
+  /** Queued items accepted before submits get QUEUE_FULL (default 10000). */
+  readonly maxQueuedItems: number;
+  /** Jobs older than this are deleted with their files (default 168 h, a week). */
+  readonly retentionHours: number;
 }
 
 /** 50 MP: above Photoroom's 36 MP "full" size, far below a decompression bomb. */
@@ -85,6 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.GREENROOM_GRID_G_PER_KWH !== undefined ? { gridGPerKWh: e.GREENROOM_GRID_G_PER_KWH } : {}),
       ...(e.GREENROOM_GRID_COUNTRY !== undefined ? { gridCountry: e.GREENROOM_GRID_COUNTRY.toUpperCase() } : {}),
       pue: e.GREENROOM_PUE ?? 1,
+    }),
+    jobs: Object.freeze({
+      concurrency: e.GREENROOM_JOB_CONCURRENCY ?? 1,
+      maxQueuedItems: e.GREENROOM_MAX_QUEUED_ITEMS ?? 10_000,
+      retentionHours: e.GREENROOM_JOB_RETENTION_HOURS ?? 168,
     }),
   });
 }
