@@ -28,6 +28,13 @@ const EnvSchema = z.object({
   GREENROOM_JOB_CONCURRENCY: positiveInt.optional(),
   GREENROOM_MAX_QUEUED_ITEMS: positiveInt.optional(),
   GREENROOM_JOB_RETENTION_HOURS: positiveNumber.optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().min(1).optional(),
+  GREENROOM_MAX_UPLOAD_BYTES: positiveInt.optional(),
+  GREENROOM_API_KEYS: z.string().optional(),
+  GREENROOM_RATE_LIMIT_PER_MIN: z.coerce.number().int().nonnegative().optional(),
+  GREENROOM_ALLOW_URL_FETCH: z.enum(['0', '1', 'true', 'false', 'yes', 'no']).optional(),
+  GREENROOM_CORS_ORIGIN: z.string().min(1).optional(),
 });
 
 /** Energy settings (see docs/ENERGY.md). */
@@ -61,6 +68,25 @@ export interface Config {
   readonly dataDir: string;
   readonly energy: EnergyConfig;
   readonly jobs: JobsConfig;
+  readonly server: ServerConfig;
+}
+
+/** The HTTP server (see docs/API.md). */
+export interface ServerConfig {
+  /** $PORT, default 8080. */
+  readonly port: number;
+  /** $HOST, default 127.0.0.1 (loopback only; set 0.0.0.0 to serve the network). */
+  readonly host: string;
+  /** Largest accepted upload per file, bytes (default 25 MB); larger gets 413. */
+  readonly maxUploadBytes: number;
+  /** Accepted x-api-key values; empty (the default) means no key is required. */
+  readonly apiKeys: readonly string[];
+  /** Requests per minute per API key (per client address when no keys are set); 0 disables. Default 500. */
+  readonly rateLimitPerMin: number;
+  /** Whether remove.bg's image_url may make the server fetch a URL (default off). */
+  readonly allowUrlFetch: boolean;
+  /** Origins allowed by CORS, comma-separated, or "*"; unset (the default) sends no CORS headers. */
+  readonly corsOrigin?: string;
 }
 
 /** The embedded job queue (see docs/JOBS.md). */
@@ -72,6 +98,9 @@ export interface JobsConfig {
   /** Jobs older than this are deleted with their files (default 168 h, a week). */
   readonly retentionHours: number;
 }
+
+/** 25 MB: a large phone photo is 5-15 MB. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 /** 50 MP: above Photoroom's 36 MP "full" size, far below a decompression bomb. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -104,6 +133,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.GREENROOM_JOB_CONCURRENCY ?? 1,
       maxQueuedItems: e.GREENROOM_MAX_QUEUED_ITEMS ?? 10_000,
       retentionHours: e.GREENROOM_JOB_RETENTION_HOURS ?? 168,
+    }),
+    server: Object.freeze({
+      port: e.PORT ?? 8080,
+      host: e.HOST ?? '127.0.0.1',
+      maxUploadBytes: e.GREENROOM_MAX_UPLOAD_BYTES ?? DEFAULT_MAX_UPLOAD_BYTES,
+      apiKeys: Object.freeze((e.GREENROOM_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean)),
+      rateLimitPerMin: e.GREENROOM_RATE_LIMIT_PER_MIN ?? 500,
+      allowUrlFetch: ['1', 'true', 'yes'].includes(e.GREENROOM_ALLOW_URL_FETCH ?? '0'),
+      ...(e.GREENROOM_CORS_ORIGIN !== undefined ? { corsOrigin: e.GREENROOM_CORS_ORIGIN } : {}),
     }),
   });
 }
