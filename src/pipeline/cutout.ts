@@ -55,9 +55,11 @@ export interface Cutout {
   workingSize: number;
 }
 
-export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'>, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
+export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean }, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
   const size = workingSize(deps.segmenter.model, options.quality);
   const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
+  // An input that is already a cutout (it has transparency) can be its own matte: no network.
+  if (options.reuseAlpha && decoded.alpha) return { decoded, rgb: decoded.rgb, alpha: decoded.alpha, workingSize: 0 };
   const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
 
   const matte = await stages.time('segment', async (control) => {

@@ -148,6 +148,8 @@ export const EditSpecSchema = z
         quality: z.enum(QUALITIES).default('best'),
         refine: z.boolean().default(true),
         decontaminate: z.boolean().default(true),
+        /** When the input already has transparency (a cutout made earlier), use it as the matte and skip the network. */
+        reuseAlpha: z.boolean().default(false),
       })
       .strict()
       .default({}),
@@ -200,7 +202,7 @@ export interface LayoutJob {
 
 /** A validated, fully resolved edit. */
 export interface EditJob {
-  cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean };
+  cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean; reuseAlpha: boolean };
   background: BackgroundJob;
   shadow: ShadowJob;
   lighting: { mode: LightingMode; strength: number };

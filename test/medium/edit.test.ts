@@ -117,4 +117,12 @@ describe('studio.edit on a real photo', () => {
     assert.equal(out.image.width, Math.round(found.width * 1.2));
     assert.equal(out.image.height, Math.round(found.height * 1.2));
   });
+
+  test('reuseAlpha: a cutout made earlier is laid on a new background without running the network again', async () => {
+    const first = await studio.cutout(COFFEE, { quality: 'fast' });
+    const r = await studio.edit(first.image.data, { cutout: { reuseAlpha: true }, background: 'template:studio-grey', layout: { outputSize: '600x600' } });
+    assert.ok(!r.stages.some((s) => s.stage === 'segment'), r.stages.map((s) => s.stage).join(','));
+    assert.equal(r.image.width, 600);
+    assert.ok(r.subject.width > 300);
+  });
 });
