@@ -1,0 +1,153 @@
+/**
+ * The embedded queue's files: `<dataDir>/jobs/<id>/in/<index>` (the uploaded bytes, named by
+ * index only, never by the client's name), `out/<index>.<ext>` (finished outputs, written to a
+ * temporary file, flushed and renamed into place), `background` (an uploaded background image).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import yazl from 'yazl';
+import { safeBaseName } from '../cli/names.ts';
+
+/** Job ids are UUIDs; anything else is never used to build a path. */
+export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export class JobFiles {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'jobs');
+  }
+
+  jobDir(id: string): string {
+    if (!JOB_ID_PATTERN.test(id)) throw new Error(`not a job id: ${JSON.stringify(id)}`);
+    return path.join(this.root, id);
+  }
+
+  input(id: string, index: number): string {
+    return path.join(this.jobDir(id), 'in', String(index));
+  }
+
+  background(id: string): string {
+    return path.join(this.jobDir(id), 'background');
+  }
+
+  output(id: string, index: number, outName: string): string {
+    return path.join(this.jobDir(id), 'out', `${index}${path.extname(outName)}`);
+  }
+
+  async createJobDirs(id: string): Promise<void> {
+    await fsp.mkdir(path.join(this.jobDir(id), 'in'), { recursive: true });
+    await fsp.mkdir(path.join(this.jobDir(id), 'out'), { recursive: true });
+  }
+
+  async removeJob(id: string): Promise<void> {
+    await fsp.rm(this.jobDir(id), { recursive: true, force: true });
+  }
+
+  /** Job folders on disk (those named like job ids). */
+  async listJobDirs(): Promise<string[]> {
+    try {
+      return (await fsp.readdir(this.root)).filter((n) => JOB_ID_PATTERN.test(n));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  /** Temporary files a crash left in a job's out folder. */
+  async removeTemps(id: string): Promise<void> {
+    const dir = path.join(this.jobDir(id), 'out');
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.endsWith('.tmp')).map((n) => fsp.rm(path.join(dir, n), { force: true })));
+  }
+}
+
+/** Writes bytes durably: a temporary file in the same folder, flushed, renamed into place, folder flushed. */
+export async function writeDurable(target: string, data: Uint8Array): Promise<void> {
+  const tmp = `${target}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fh = await fsp.open(tmp, 'wx');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDir(path.dirname(target));
+}
+
+/** Copies a file durably (as writeDurable) without holding it in memory. */
+export async function copyDurable(source: string, target: string): Promise<void> {
+  const tmp = `${target}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fsp.copyFile(source, tmp);
+    const fh = await fsp.open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // A rename is durable once its folder is flushed; some file systems refuse to open folders for this.
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM') throw err;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** The client's file name for display: the last path segment, no control characters, at most 255 characters. */
+export function displayName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  const clean = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+    .trim()
+    .slice(0, 255);
+  return clean || 'image';
+}
+
+/**
+ * Output names for a job's items, in order: `<safe base name>.<ext>`, with -2, -3... when an
+ * earlier item took the name (compared case-insensitively, so they stay distinct when unzipped
+ * on macOS or Windows).
+ */
+export function outputNames(names: readonly string[], ext: string): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    const base = safeBaseName(n);
+    let name = `${base}.${ext}`;
+    for (let k = 2; used.has(name.toLowerCase()); k++) name = `${base}-${k}.${ext}`;
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/** A zip of files (already compressed images, so stored, not deflated) as a stream. */
+export function zipStream(entries: readonly { file: string; name: string }[]): NodeJS.ReadableStream {
+  const zip = new yazl.ZipFile();
+  for (const e of entries) {
+    if (fs.existsSync(e.file)) zip.addFile(e.file, e.name, { compress: false });
+  }
+  zip.end();
+  return zip.outputStream;
+}
