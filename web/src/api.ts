@@ -1,0 +1,106 @@
+/** The studio's calls to the greenroom HTTP API, and its errors in words a person can read. */
+
+export interface ImageResult {
+  blob: Blob;
+  width: number;
+  height: number;
+  joules: number | null;
+  method: string | null;
+  /** Joules per stage, when the server says. */
+  stages: Record<string, number>;
+  seed: string | null;
+  warnings: string | null;
+}
+
+export interface Template {
+  name: string;
+  title: string;
+  description: string;
+  shadow: string;
+}
+
+export class ApiError extends Error {
+  constructor(message: string, readonly code: string, readonly status: number) {
+    super(message);
+  }
+}
+
+async function fail(res: Response): Promise<never> {
+  let code = `HTTP_${res.status}`;
+  let message = `The server answered ${res.status} ${res.statusText}.`;
+  try {
+    const body = (await res.json()) as { code?: string; message?: string };
+    if (body.code) code = body.code;
+    if (body.message) message = body.message;
+  } catch {
+    /* not JSON */
+  }
+  if (res.status === 429) message = `The studio is busy; trying again shortly. (${message})`;
+  throw new ApiError(message, code, res.status);
+}
+
+async function image(res: Response): Promise<ImageResult> {
+  if (!res.ok) return fail(res);
+  const num = (h: string) => {
+    const v = res.headers.get(h);
+    return v === null ? null : Number(v);
+  };
+  const stages: Record<string, number> = {};
+  for (const part of (res.headers.get('x-energy-stages') ?? '').split(',')) {
+    const [k, v] = part.split('=');
+    if (k && v && Number.isFinite(Number(v))) stages[k.trim()] = Number(v);
+  }
+  return {
+    blob: await res.blob(),
+    width: num('x-width') ?? 0,
+    height: num('x-height') ?? 0,
+    joules: num('x-energy-joules'),
+    method: res.headers.get('x-energy-method'),
+    stages,
+    seed: res.headers.get('x-seed'),
+    warnings: res.headers.get('x-warnings'),
+  };
+}
+
+/** Retries a 429 after the server's Retry-After (at most a few times). */
+async function send(url: string, body: FormData): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { method: 'POST', body });
+    if (res.status !== 429 || attempt >= 5) return res;
+    const wait = Number(res.headers.get('retry-after') ?? '2');
+    await new Promise((r) => setTimeout(r, Math.min(10, Math.max(1, wait)) * 1000));
+  }
+}
+
+/** The transparent cutout of a photo (PNG). */
+export async function cutout(file: Blob, name: string): Promise<ImageResult> {
+  const form = new FormData();
+  form.append('image_file', file, name);
+  form.append('format', 'png');
+  return image(await send('/v1/cutout', form));
+}
+
+/** A cutout laid out by the job spec (the cutout is reused as its own matte: no network). */
+export async function edit(cutoutPng: Blob, name: string, spec: Record<string, unknown>): Promise<ImageResult> {
+  const form = new FormData();
+  form.append('image_file', cutoutPng, name.replace(/\.\w+$/, '') + '.png');
+  form.append('spec', JSON.stringify({ ...spec, cutout: { reuseAlpha: true } }));
+  return image(await send('/v1/edit', form));
+}
+
+export async function templates(): Promise<Template[]> {
+  const res = await fetch('/v1/templates');
+  if (!res.ok) return fail(res);
+  return (await res.json()) as Template[];
+}
+
+export interface PromptWords {
+  understood: { phrase: string; field: string }[];
+  unknown: string[];
+}
+
+export async function parsePrompt(prompt: string): Promise<PromptWords> {
+  const res = await fetch(`/v1/prompt?text=${encodeURIComponent(prompt)}`);
+  if (!res.ok) return fail(res);
+  return (await res.json()) as PromptWords;
+}
