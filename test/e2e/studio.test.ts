@@ -1,0 +1,92 @@
+/**
+ * The web studio end to end, in Debian's Chromium driven by playwright-core: open the page,
+ * upload a real photo, see the cutout, pick a template, download, and check the file. The
+ * server runs in this process on a free port with the real model; the page is the Vite build
+ * in web/dist (npm install builds it).
+ */
+import os from 'node:os';
+import path from 'node:path';
+process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
+process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import sharp from 'sharp';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.ts';
+import { Studio } from '../../src/studio.ts';
+import { photo } from '../helpers/images.ts';
+
+const CHROMIUM = (() => {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+})();
+
+let studio: Studio;
+let app: FastifyInstance;
+let browser: Browser;
+let url = '';
+const shots = path.join(os.tmpdir(), 'greenroom-e2e');
+
+before(async () => {
+  assert.ok(CHROMIUM, 'Debian chromium is needed: apt-get install -y chromium (.ci/run does)');
+  assert.ok(fs.existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: npm run build');
+  fs.mkdirSync(shots, { recursive: true });
+  studio = await Studio.open();
+  app = buildApp({ studio });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await studio?.close();
+});
+
+test('a seller drops a photo, sees the cutout, picks a template and downloads a valid image', { timeout: 120_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.setInputFiles('#files', photo('coffee.png'));
+  const card = page.locator('.card').first();
+  await card.locator('xpath=self::*[@data-state="ready"]').waitFor({ timeout: 60_000 });
+  assert.match(await card.locator('.joules').innerText(), /J estimated/);
+  await page.screenshot({ path: path.join(shots, 'desktop-cutout.png') });
+
+  await page.click('#bg-tabs button[data-bg="template"]');
+  await page.click('#templates button[data-name="white-marble"]');
+  await page.selectOption('#preset', 'square');
+  // The card re-renders for the new settings and comes back ready.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('.card');
+    return c?.getAttribute('data-state') === 'ready' && !c.classList.contains('transparent');
+  }, undefined, { timeout: 60_000 });
+  await page.screenshot({ path: path.join(shots, 'desktop-template.png') });
+
+  const [download] = await Promise.all([page.waitForEvent('download'), card.locator('.download').click()]);
+  const file = path.join(shots, download.suggestedFilename());
+  await download.saveAs(file);
+  const meta = await sharp(file).metadata();
+  assert.equal(meta.format, 'png');
+  assert.equal(meta.width, 2000);
+  assert.equal(meta.height, 2000);
+  assert.deepEqual(errors, []);
+
+  // Phone-sized: the same page, one column, still usable.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  await phone.goto(url);
+  await phone.screenshot({ path: path.join(shots, 'phone.png'), fullPage: true });
+  const dropBox = await phone.locator('#drop').boundingBox();
+  assert.ok(dropBox && dropBox.width <= 390, 'the drop zone fits a phone screen');
+});
