@@ -1,0 +1,376 @@
+/**
+ * Batch jobs over HTTP: `/v1/jobs`. A Fastify plugin over a JobQueue; the queue holds the logic.
+ *
+ *   POST   /v1/jobs                    multipart: image_file (or images) parts, spec (JSON), kind,
+ *                                      background_file; Idempotency-Key header → 202 { id, status }
+ *   GET    /v1/jobs/:id                the job's status
+ *   GET    /v1/jobs/:id/events         server-sent events: `item` per finished item, then `state`
+ *   GET    /v1/jobs/:id/results.zip    every finished output (x-greenroom-partial: true while running)
+ *   GET    /v1/jobs/:id/items/:index   one finished output
+ *   DELETE /v1/jobs/:id                cancels: queued items are dropped, running ones finish
+ *
+ * Needs @fastify/multipart registered (without attachFieldsToBody) by the app.
+ *
+ * @example
+ * app.register(jobsRoutes, { queue });
+ */
+import fs from 'node:fs';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart';
+import { GreenroomError, isGreenroomError } from '../../errors.ts';
+import { backgroundShorthand } from '../../pipeline/spec.ts';
+import { jobNotFound } from '../../jobs/embedded.ts';
+import { TERMINAL_STATES, type JobEvent, type JobKind, type JobQueue, type SubmitFile } from '../../jobs/types.ts';
+
+export interface JobsRoutesOptions {
+  queue: JobQueue;
+  /** Most images in one job (default 1000). */
+  maxFiles?: number;
+  /**
+   * Answer errors of these routes here, as `{ code, title, message, details }` with the
+   * GreenroomError's status and Retry-After for 429 (default true). Pass false to leave them to
+   * the app's error handler.
+   */
+  errorHandler?: boolean;
+  /** Milliseconds between keep-alive comments on event streams (default 15000). */
+  heartbeatMs?: number;
+}
+
+const FILE_FIELDS = new Set(['image_file', 'image_file[]', 'images', 'images[]']);
+
+const ErrorSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, title: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+  required: ['code', 'title', 'message'],
+} as const;
+
+const ItemSchema = {
+  type: 'object',
+  properties: {
+    index: { type: 'integer' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] },
+    output: {
+      type: 'object',
+      properties: { name: { type: 'string' }, bytes: { type: 'integer' }, mime: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' } },
+      required: ['name', 'bytes', 'mime', 'width', 'height'],
+    },
+    energyJ: { type: 'number' },
+  },
+  required: ['index', 'name', 'state'],
+} as const;
+
+const StatusSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+    kind: { type: 'string', enum: ['edit', 'cutout'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    total: { type: 'integer' },
+    done: { type: 'integer' },
+    failed: { type: 'integer' },
+    items: { type: 'array', items: ItemSchema },
+    energy: { type: 'object', properties: { joules: { type: 'number' }, co2eGrams: { type: 'number' } }, required: ['joules', 'co2eGrams'] },
+    idempotencyKey: { type: 'string' },
+  },
+  required: ['id', 'state', 'kind', 'createdAt', 'updatedAt', 'total', 'done', 'failed', 'items', 'energy'],
+} as const;
+
+const SubmittedSchema = { type: 'object', properties: { id: { type: 'string' }, status: StatusSchema }, required: ['id', 'status'] } as const;
+
+const IdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } },
+  required: ['id'],
+} as const;
+
+const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 413: ErrorSchema, 429: ErrorSchema } as const;
+
+export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opts) => {
+  const { queue } = opts;
+  const maxFiles = opts.maxFiles ?? 1000;
+  const heartbeatMs = opts.heartbeatMs ?? 15_000;
+
+  if (opts.errorHandler !== false) app.setErrorHandler((err, request, reply) => sendJobError(request, reply, err));
+
+  app.post(
+    '/v1/jobs',
+    {
+      schema: {
+        summary: 'Submit a batch: many images, one spec',
+        description:
+          'multipart/form-data: one or more `image_file` (or `images`) file parts; `spec`: the job spec as JSON (see docs/EDITING.md, or the cutout options for kind cutout); `kind`: edit (default) or cutout; `background_file`: an image to use as the background. An `Idempotency-Key` header returns the same job when repeated.',
+        tags: ['jobs'],
+        consumes: ['multipart/form-data'],
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
+        response: { 200: SubmittedSchema, 202: SubmittedSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const form = await readJobForm(request, maxFiles);
+      const key = request.headers['idempotency-key'];
+      const idempotencyKey = typeof key === 'string' ? key : form.idempotencyKey;
+      const { id, created } = await queue.submit({ files: form.files, kind: form.kind, spec: form.spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+      const status = await queue.get(id);
+      if (!status) throw jobNotFound(id);
+      reply.header('location', `/v1/jobs/${id}`);
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return reply.code(created ? 202 : 200).send({ id, status });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id',
+    { schema: { summary: "A job's status and items", tags: ['jobs'], params: IdParams, response: { 200: StatusSchema, ...errors } } },
+    async (request) => {
+      const status = await queue.get(request.params.id);
+      if (!status) throw jobNotFound(request.params.id);
+      return status;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id/events',
+    {
+      schema: {
+        summary: 'Progress as server-sent events',
+        description: 'text/event-stream: an `item` event per finished item (those already finished first), `state` events; the stream ends with the job.',
+        tags: ['jobs'],
+        params: IdParams,
+        response: { 404: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!(await queue.get(id))) throw jobNotFound(id);
+      streamEvents(request, reply, queue, id, heartbeatMs);
+      return reply;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id/results.zip',
+    {
+      schema: {
+        summary: 'Every finished output as a zip',
+        description: 'Served as soon as one item has finished; `x-greenroom-partial: true` while the job is still running (more outputs to come). `x-greenroom-outputs: done/total`.',
+        tags: ['jobs'],
+        params: IdParams,
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const status = await queue.get(id);
+      if (!status) throw jobNotFound(id);
+      const ended = TERMINAL_STATES.has(status.state);
+      if (status.done === 0) {
+        if (!ended) throw new GreenroomError('JOB_NOT_FINISHED', `No image of job ${id} has finished yet; follow /v1/jobs/${id}/events and retry.`, { id, state: status.state, total: status.total });
+        throw new GreenroomError('NOT_FOUND', `Job ${id} ended ${status.state} with no output: every item failed or was cancelled (see /v1/jobs/${id}).`, { id, state: status.state });
+      }
+      const stream = await queue.zip(id);
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="greenroom-${id}.zip"`)
+        .header('x-greenroom-partial', ended ? 'false' : 'true')
+        .header('x-greenroom-outputs', `${status.done}/${status.total}`)
+        .send(stream);
+    },
+  );
+
+  app.get<{ Params: { id: string; index: number } }>(
+    '/v1/jobs/:id/items/:index',
+    {
+      schema: {
+        summary: "One finished item's output",
+        tags: ['jobs'],
+        params: { type: 'object', properties: { ...IdParams.properties, index: { type: 'integer', minimum: 0 } }, required: ['id', 'index'] },
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { id, index } = request.params;
+      const status = await queue.get(id);
+      if (!status) throw jobNotFound(id);
+      const item = status.items[index];
+      if (!item) throw new GreenroomError('NOT_FOUND', `Job ${id} has ${status.total} items (0 to ${status.total - 1}); there is no item ${index}.`, { id, index, total: status.total });
+      if (item.state === 'queued' || item.state === 'running') throw new GreenroomError('JOB_NOT_FINISHED', `Item ${index} of job ${id} is ${item.state}; retry when it is done.`, { id, index, state: item.state });
+      const file = await queue.output(id, index);
+      if (item.state !== 'done' || !file || !item.output) {
+        throw new GreenroomError('NOT_FOUND', `Item ${index} of job ${id} has no output: it ${item.state === 'failed' ? `failed (${item.error?.code})` : 'was cancelled'}.`, { id, index, state: item.state, ...(item.error ? { error: item.error } : {}) });
+      }
+      return reply
+        .type(item.output.mime)
+        .header('content-disposition', `attachment; filename="${item.output.name}"`)
+        .header('x-width', String(item.output.width))
+        .header('x-height', String(item.output.height))
+        .send(fs.createReadStream(file));
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/jobs/:id',
+    { schema: { summary: 'Cancel a job: queued items are dropped, running items finish', tags: ['jobs'], params: IdParams, response: { 200: StatusSchema, ...errors } } },
+    async (request) => {
+      const { id } = request.params;
+      if (!(await queue.get(id))) throw jobNotFound(id);
+      await queue.cancel(id);
+      return (await queue.get(id))!;
+    },
+  );
+};
+
+interface JobForm {
+  files: SubmitFile[];
+  kind: JobKind;
+  spec: Record<string, unknown>;
+  idempotencyKey?: string;
+}
+
+/** Reads the multipart form: image parts, spec, kind, background_file; unknown fields are refused by name. */
+async function readJobForm(request: FastifyRequest, maxFiles: number): Promise<JobForm> {
+  if (!request.isMultipart()) {
+    throw new GreenroomError('MISSING_IMAGE', 'Send multipart/form-data with one or more image_file parts and a spec field (curl -F image_file=@a.jpg -F image_file=@b.jpg -F spec=...).');
+  }
+  const files: SubmitFile[] = [];
+  let background: Uint8Array | undefined;
+  let specText: string | undefined;
+  let kind: string | undefined;
+  let idempotencyKey: string | undefined;
+  for await (const part of request.parts({ limits: { files: maxFiles + 1, fields: 16 } })) {
+    if (part.type === 'file') {
+      if (FILE_FIELDS.has(part.fieldname)) {
+        if (files.length >= maxFiles) throw new GreenroomError('UPLOAD_TOO_LARGE', `A job takes at most ${maxFiles} images; split the batch.`, { field: part.fieldname, limit: maxFiles });
+        files.push({ name: part.filename || `image-${files.length + 1}`, bytes: await part.toBuffer() });
+      } else if (part.fieldname === 'background_file') {
+        background = await part.toBuffer();
+      } else {
+        await part.toBuffer();
+        throw unknownField(part.fieldname);
+      }
+      continue;
+    }
+    const value = typeof part.value === 'string' ? part.value : String(part.value);
+    if (part.valueTruncated) throw new GreenroomError('UPLOAD_TOO_LARGE', `${part.fieldname}: the field is too long.`, { field: part.fieldname });
+    if (part.fieldname === 'spec') specText = value;
+    else if (part.fieldname === 'kind') kind = value;
+    else if (part.fieldname === 'idempotency_key') idempotencyKey = value;
+    else throw unknownField(part.fieldname);
+  }
+  if (kind !== undefined && kind !== 'edit' && kind !== 'cutout') {
+    throw new GreenroomError('INVALID_OPTION', `kind: expected "edit" or "cutout"; got ${JSON.stringify(kind)}.`, { field: 'kind', expected: ['edit', 'cutout'], got: kind });
+  }
+  const spec = parseSpecField(specText);
+  const jobKind: JobKind = kind === 'cutout' ? 'cutout' : 'edit';
+  if (jobKind === 'edit') {
+    const bg = typeof spec.background === 'string' ? backgroundShorthand(spec.background) : (spec.background as Record<string, unknown> | undefined);
+    if (bg && typeof bg === 'object' && bg.type === 'image' && !background) {
+      // A server never reads its own files on a client's say-so.
+      throw new GreenroomError('INVALID_OPTION', 'background.file: server paths are not accepted; upload the background image as a background_file part.', {
+        field: 'background.file',
+        expected: 'a background_file part',
+      });
+    }
+    if (background) spec.background = { ...(bg && bg.type === 'image' ? bg : {}), type: 'image', file: background };
+  } else if (background) {
+    throw new GreenroomError('INVALID_OPTION', 'background_file: cutout jobs take no background image; use kind=edit.', { field: 'background_file' });
+  }
+  if (files.length === 0) throw new GreenroomError('MISSING_IMAGE', 'No image in the request: send one or more image_file parts.', { field: 'image_file' });
+  return { files, kind: jobKind, spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+}
+
+function parseSpecField(text: string | undefined): Record<string, unknown> {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new GreenroomError('INVALID_OPTION', `spec: not valid JSON (${(err as Error).message}).`, { field: 'spec', expected: 'a JSON object' });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new GreenroomError('INVALID_OPTION', 'spec: expected a JSON object.', { field: 'spec', expected: 'a JSON object' });
+  return value as Record<string, unknown>;
+}
+
+function unknownField(name: string): GreenroomError {
+  return new GreenroomError('INVALID_OPTION', `${name}: unknown field; send image_file (or images), spec, kind, background_file.`, {
+    field: name,
+    expected: ['image_file', 'images', 'spec', 'kind', 'background_file', 'idempotency_key'],
+  });
+}
+
+/** Writes the job's events as text/event-stream until the job ends or the client leaves. */
+function streamEvents(request: FastifyRequest, reply: FastifyReply, queue: JobQueue, id: string, heartbeatMs: number): void {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  const sent = new Set<number>();
+  let closed = false;
+  const send = (event: string, data: unknown) => {
+    if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const forward = (e: JobEvent) => {
+    if (e.type === 'item') {
+      if (TERMINAL_STATES.has(e.item.state)) {
+        if (sent.has(e.item.index)) return;
+        sent.add(e.item.index);
+      }
+      send('item', e);
+      return;
+    }
+    send('state', e);
+    if (TERMINAL_STATES.has(e.state)) close();
+  };
+  const heartbeat = setInterval(() => !closed && raw.write(': keep-alive\n\n'), heartbeatMs);
+  heartbeat.unref();
+  const unsubscribe = queue.subscribe(id, forward);
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    raw.end();
+  }
+  request.raw.on('close', close);
+  // Catch up after subscribing, so nothing falls between the snapshot and the live events.
+  void queue.get(id).then(
+    (s) => {
+      if (!s) return close();
+      for (const item of s.items) if (TERMINAL_STATES.has(item.state)) forward({ type: 'item', jobId: id, item, done: s.done, failed: s.failed, total: s.total });
+      forward({ type: 'state', jobId: id, state: s.state });
+    },
+    (err: unknown) => {
+      request.log.error(err);
+      close();
+    },
+  );
+}
+
+/** `{ code, title, message, details }` with the error's status; Retry-After on QUEUE_FULL; a 5xx never says more than that it happened. */
+function sendJobError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  let e: GreenroomError;
+  if (isGreenroomError(err)) e = err;
+  else {
+    const f = err as FastifyError & { validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string };
+    if (f.validation) {
+      const v = f.validation[0];
+      const field = `${f.validationContext ?? 'request'}${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
+      e = new GreenroomError('INVALID_OPTION', `${field}: ${v?.message ?? 'invalid'}.`, { field });
+    } else if (f.statusCode === 413 || f.code === 'FST_REQ_FILE_TOO_LARGE' || f.code === 'FST_FILES_LIMIT' || f.code === 'FST_PARTS_LIMIT') {
+      e = new GreenroomError('UPLOAD_TOO_LARGE', `The upload is too large (${f.message}); send smaller files or fewer of them.`);
+    } else if (f.statusCode === 406 || f.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+      e = new GreenroomError('MISSING_IMAGE', 'Send multipart/form-data with image_file parts.');
+    } else if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) {
+      e = new GreenroomError('INVALID_OPTION', f.message, {});
+    } else {
+      request.log.error(err);
+      return reply.code(500).type('application/json; charset=utf-8').send({ code: 'GREENROOM_ERR_INTERNAL', title: 'Internal error', message: 'The server failed; the error was logged. Retry, or report it.', details: {} });
+    }
+  }
+  const retry = e.details.retryAfterSeconds;
+  if (typeof retry === 'number') reply.header('retry-after', String(retry));
+  if (e.status >= 500) request.log.error(err);
+  return reply.code(e.status).type('application/json; charset=utf-8').send(e.toJSON());
+}
