@@ -8,6 +8,7 @@ Usage:
   greenroom templates [--json] [--sheet FILE]       list the background templates
   greenroom energy [--since DATE] [--json|--csv]    joules and CO2e from the energy ledger
   greenroom models [--json] [--prepare [ID]]        list the models, or assemble one now
+  greenroom serve [--port N] [--host H]             the HTTP API (docs at /docs)
   greenroom start                                   cut out the bundled sample photos
   greenroom help COMMAND                            help for a command
 
@@ -21,6 +22,9 @@ Environment:
   GREENROOM_MAX_PIXELS  largest accepted image in pixels (default 50000000)
   GREENROOM_MODEL       default model id (default isnet)
   GREENROOM_DATA_DIR    where the energy ledger is kept (default ~/.local/share/greenroom)
+  PORT, HOST            where greenroom serve listens (default 8080, 127.0.0.1)
+  GREENROOM_MAX_UPLOAD_BYTES, GREENROOM_API_KEYS, GREENROOM_RATE_LIMIT_PER_MIN,
+  GREENROOM_ALLOW_URL_FETCH, GREENROOM_CORS_ORIGIN: see greenroom serve --help
   GREENROOM_ENERGY_METER, GREENROOM_GRID_COUNTRY, GREENROOM_GRID_G_PER_KWH, GREENROOM_PUE,
   GREENROOM_CPU_WATTS_PER_THREAD, GREENROOM_CPU_TDP_W, GREENROOM_IDLE_WATTS: see docs/ENERGY.md
 `;
@@ -152,4 +156,32 @@ Options:
 Examples:
   greenroom energy --since 7d
   greenroom energy --since 2026-11-01 --until 2026-12-01 --csv > november.csv
+`;
+
+export const SERVE_USAGE = `Usage: greenroom serve [--port N] [--host H]
+
+Serves the HTTP API until Ctrl-C (SIGINT) or SIGTERM: POST /v1/cutout, /v1/edit, the
+remove.bg-compatible /v1.0/removebg and the Photoroom-compatible /v1/segment, GET /health,
+/metrics (Prometheus) and /v1/energy. The API reference is served at /docs (OpenAPI at
+/docs/json); see also docs/API.md. The model is loaded once at start.
+
+Options:
+  -p, --port N       port (default $PORT or 8080; 0 picks a free one)
+  -H, --host H       address to listen on (default $HOST or 127.0.0.1, this machine only;
+                     0.0.0.0 serves the network)
+  -h, --help         show this help
+
+Environment:
+  GREENROOM_MAX_UPLOAD_BYTES    largest upload per file (default 26214400, 25 MB)
+  GREENROOM_API_KEYS            comma-separated keys; when set, /v1* needs x-api-key
+  GREENROOM_RATE_LIMIT_PER_MIN  requests per minute per key, or per address without keys
+                                (default 500; 0 turns it off)
+  GREENROOM_ALLOW_URL_FETCH     1 lets remove.bg's image_url fetch public URLs (default off)
+  GREENROOM_CORS_ORIGIN         origins allowed to call the API from a browser ("*" or a
+                                comma-separated list; default none)
+  GREENROOM_MAX_PIXELS, GREENROOM_DATA_DIR, GREENROOM_CACHE_DIR...: see greenroom --help
+
+Example:
+  greenroom serve --port 8080
+  curl -F image_file=@mug.jpg http://127.0.0.1:8080/v1/cutout -o mug.png
 `;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isGreenroomError } from '../errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './args.ts';
-import { CUTOUT_USAGE, EDIT_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, START_USAGE, TEMPLATES_USAGE } from './help.ts';
+import { CUTOUT_USAGE, EDIT_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, SERVE_USAGE, START_USAGE, TEMPLATES_USAGE } from './help.ts';
 
 interface Command {
   usage: string;
@@ -20,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   templates: { usage: TEMPLATES_USAGE, load: () => import('./templates.ts') },
   energy: { usage: ENERGY_USAGE, load: () => import('./energy.ts') },
   models: { usage: MODELS_USAGE, load: () => import('./models.ts') },
+  serve: { usage: SERVE_USAGE, load: () => import('./serve.ts') },
   start: { usage: START_USAGE, load: () => import('./start.ts') },
 };
 

@@ -1,0 +1,35 @@
+/** `greenroom serve [--port N] [--host H]`: the HTTP API (docs/API.md) until SIGINT or SIGTERM. */
+import { parseArgs } from 'node:util';
+import { startServer } from '../server/server.ts';
+import { EXIT_OK, UsageError, withUsage } from './args.ts';
+import { SERVE_USAGE } from './help.ts';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = withUsage(SERVE_USAGE, () =>
+    parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string', short: 'H' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(SERVE_USAGE);
+    return EXIT_OK;
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, got "${values.port}".`, SERVE_USAGE, 'GREENROOM_ERR_INVALID_OPTION');
+  }
+  process.stderr.write('Loading the model...\n');
+  const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
+  process.stderr.write(`greenroom is serving on ${server.url} (API docs: ${server.url}/docs). Ctrl-C stops it.\n`);
+  // Keep running: the signal handlers close the server and exit.
+  await new Promise<never>(() => {});
+  return EXIT_OK;
+}

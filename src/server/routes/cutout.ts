@@ -1,0 +1,83 @@
+/** POST /v1/cutout: a photo in, the cut-out subject out (PNG RGBA by default). */
+import type { FastifyInstance } from 'fastify';
+import { QUALITIES } from '../../models/manifest.ts';
+import { checkColor, checkMargin, imageRouteOptions, inputLabel, processImage, requireUpload } from '../image-route.ts';
+import { sendImage } from '../reply-image.ts';
+import { GreenroomErrorSchema, imageResponses } from '../schemas.ts';
+import type { Upload } from '../multipart.ts';
+
+export const CutoutBodySchema = {
+  type: 'object',
+  required: ['image_file'],
+  additionalProperties: false,
+  properties: {
+    image_file: { isFile: true, description: 'The photo: JPEG, PNG, WebP, AVIF, TIFF or GIF (recognised from its bytes).' },
+    quality: { type: 'string', enum: [...QUALITIES], default: 'best', description: "The network's working resolution: fast 512, balanced 768, best 1024." },
+    format: { type: 'string', enum: ['png', 'jpeg', 'jpg', 'webp', 'avif'], default: 'png' },
+    channels: { type: 'string', enum: ['rgba', 'alpha'], default: 'rgba', description: 'rgba: the cutout; alpha: the matte alone, one grey channel.' },
+    bg_color: { type: 'string', maxLength: 64, description: 'Lay the cutout on a colour: hex (#fff, 336699, #33669980) or a name (white).' },
+    crop: { type: 'boolean', default: false, description: 'Crop to the subject.' },
+    crop_margin: { type: 'string', maxLength: 64, description: 'Margin around the crop (implies crop): 20px, 10%, or 2 or 4 values; at most 500px or 50%.' },
+    refine: { type: 'boolean', default: true, description: 'Edge-guided matte refinement.' },
+    decontaminate: { type: 'boolean', default: true, description: "Clean the old background's colour from soft edges." },
+    export_quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Encoder quality for jpeg, webp, avif.' },
+    model: { type: 'string', maxLength: 64, description: 'Model id (see greenroom models; default isnet).' },
+  },
+} as const;
+
+interface CutoutBody {
+  image_file: Upload;
+  quality: (typeof QUALITIES)[number];
+  format: 'png' | 'jpeg' | 'jpg' | 'webp' | 'avif';
+  channels: 'rgba' | 'alpha';
+  bg_color?: string;
+  crop: boolean;
+  crop_margin?: string;
+  refine: boolean;
+  decontaminate: boolean;
+  export_quality?: number;
+  model?: string;
+}
+
+export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: CutoutBody }>(
+    '/v1/cutout',
+    {
+      ...imageRouteOptions(app),
+      schema: {
+        tags: ['images'],
+        summary: 'Cut the subject out of a photo',
+        description: 'Multipart upload. Answers the image (PNG RGBA by default) with X-Width, X-Height, X-Subject-Box, Server-Timing and energy headers.',
+        consumes: ['multipart/form-data'],
+        body: CutoutBodySchema,
+        response: imageResponses(GreenroomErrorSchema),
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const upload = requireUpload(b as unknown as Record<string, unknown>);
+      const bgColor = checkColor(b.bg_color, 'bg_color');
+      const cropMargin = checkMargin(b.crop_margin, 'crop_margin');
+      const name = inputLabel(upload);
+      const result = await processImage(app, request, reply, 'cutout', () =>
+        app.greenroom.studio.cutout(
+          upload.data,
+          {
+            quality: b.quality,
+            format: b.format === 'jpg' ? 'jpeg' : b.format,
+            channels: b.channels,
+            refine: b.refine,
+            decontaminate: b.decontaminate,
+            crop: b.crop || cropMargin !== undefined,
+            ...(cropMargin !== undefined ? { cropMargin } : {}),
+            ...(bgColor !== undefined ? { bgColor } : {}),
+            ...(b.export_quality !== undefined ? { exportQuality: b.export_quality } : {}),
+            ...(b.model ? { model: b.model } : {}),
+          },
+          { operation: 'cutout', ...(name ? { input: name } : {}) },
+        ),
+      );
+      return sendImage(reply, result, { clientName: upload.filename, fallbackName: 'cutout' });
+    },
+  );
+}
