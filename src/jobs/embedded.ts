@@ -16,7 +16,7 @@ import { parseCutoutOptions } from '../pipeline/cutout-options.ts';
 import { backgroundShorthand, parseEditSpec } from '../pipeline/spec.ts';
 import type { Studio } from '../studio.ts';
 import { EXTENSIONS } from '../cli/names.ts';
-import { JobFiles, JOB_ID_PATTERN, copyDurable, displayName, outputNames, writeDurable, zipStream } from './files.ts';
+import { JobFiles, JOB_ID_PATTERN, acquireLock, copyDurable, displayName, outputNames, writeDurable, zipStream } from './files.ts';
 import { JobStore, type ClaimedItem, type ItemChange } from './store.ts';
 import type { JobEvent, JobKind, JobQueue, JobStatus, SubmitRequest } from './types.ts';
 
@@ -46,10 +46,18 @@ export async function openEmbeddedQueue(options: EmbeddedQueueOptions): Promise<
   const files = new JobFiles(options.dataDir);
   await fsp.mkdir(files.root, { recursive: true });
   const now = options.now ?? Date.now;
-  const store = new JobStore(path.join(files.root, 'jobs.sqlite'), now);
-  const queue = new EmbeddedQueue(options, store, files, now);
-  await queue.start();
-  return queue;
+  const unlock = acquireLock(files.root);
+  let store: JobStore | undefined;
+  try {
+    store = new JobStore(path.join(files.root, 'jobs.sqlite'), now);
+    const queue = new EmbeddedQueue(options, store, files, now, unlock);
+    await queue.start();
+    return queue;
+  } catch (err) {
+    store?.close();
+    unlock();
+    throw err;
+  }
 }
 
 export class EmbeddedQueue implements JobQueue {
@@ -61,13 +69,15 @@ export class EmbeddedQueue implements JobQueue {
   readonly #maxQueued: number;
   readonly #retentionMs: number;
   readonly #sweepMs: number;
+  readonly #unlock: () => void;
   readonly #listeners = new Map<string, Set<(e: JobEvent) => void>>();
   readonly #inFlight = new Set<Promise<void>>();
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
   #closed: Promise<void> | undefined;
 
-  constructor(options: EmbeddedQueueOptions, store: JobStore, files: JobFiles, now: () => number) {
+  constructor(options: EmbeddedQueueOptions, store: JobStore, files: JobFiles, now: () => number, unlock: () => void) {
+    this.#unlock = unlock;
     this.#studio = options.studio;
     this.#store = store;
     this.#files = files;
@@ -205,6 +215,7 @@ export class EmbeddedQueue implements JobQueue {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       this.#listeners.clear();
       this.#store.close();
+      this.#unlock();
     })();
     return this.#closed;
   }

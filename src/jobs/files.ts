@@ -9,6 +9,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import yazl from 'yazl';
 import { safeBaseName } from '../cli/names.ts';
+import { GreenroomError } from '../errors.ts';
 
 /** Job ids are UUIDs; anything else is never used to build a path. */
 export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -61,6 +62,44 @@ export class JobFiles {
     const dir = path.join(this.jobDir(id), 'out');
     const names = await fsp.readdir(dir).catch(() => [] as string[]);
     await Promise.all(names.filter((n) => n.endsWith('.tmp')).map((n) => fsp.rm(path.join(dir, n), { force: true })));
+  }
+}
+
+/**
+ * Takes `<root>/lock` for this process: one process owns a jobs folder at a time (recovery
+ * re-queues items left running, which would steal a live owner's work). A lock whose process is
+ * gone (a crash, kill -9) is taken over. Returns the release function.
+ */
+export function acquireLock(root: string): () => void {
+  const file = path.join(root, 'lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new GreenroomError('INVALID_CONFIG', `The job folder ${root} is in use by process ${pid}; stop it first, or set another GREENROOM_DATA_DIR.`, { path: root, pid });
+    }
+    fs.rmSync(file, { force: true }); // stale: its process is gone
+  }
+  throw new GreenroomError('INVALID_CONFIG', `Cannot lock the job folder ${root}; another process keeps taking it.`, { path: root });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

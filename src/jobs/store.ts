@@ -203,7 +203,7 @@ export class JobStore {
       this.#db.prepare(`UPDATE jobs SET state = 'running', updated_at = ? WHERE id = ?`).run(now, row.jobId);
       const name = (this.#db.prepare('SELECT name FROM items WHERE job_id = ? AND idx = ?').get(row.jobId, row.idx) as { name: string }).name;
       return { jobId: row.jobId, index: row.idx, name, kind: row.kind, spec: row.spec, hasBackground: row.hasBackground === 1, jobStarted };
-    })();
+    }).immediate();
   }
 
   /** Records a finished item (its output is already in place) and adds its energy to the job. */

@@ -263,4 +263,17 @@ describe('embedded job queue', () => {
       await q2.close();
     }
   });
+
+  test('one process owns a jobs folder: a second open is refused while the first is open, a stale lock is taken over', async () => {
+    const dataDir = freshDir();
+    const q1 = await openEmbeddedQueue({ studio, dataDir });
+    fs.writeFileSync(path.join(dataDir, 'jobs', 'lock'), `${process.ppid}\n`); // a live process that is not us
+    await assert.rejects(openEmbeddedQueue({ studio, dataDir }), (e) => isGreenroomError(e, 'INVALID_CONFIG') && /in use by process/.test(e.message));
+    fs.writeFileSync(path.join(dataDir, 'jobs', 'lock'), `${process.pid}\n`);
+    await q1.close();
+    assert.ok(!fs.existsSync(path.join(dataDir, 'jobs', 'lock')));
+    fs.writeFileSync(path.join(dataDir, 'jobs', 'lock'), '999999999\n'); // no such process
+    const q2 = await openEmbeddedQueue({ studio, dataDir });
+    await q2.close();
+  });
 });
