@@ -123,7 +123,13 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
     transform: openApiTransform,
   });
-  app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // Everything from this server: no validator badge (it calls validator.swagger.io), no CDN, and
+  // no upgrade-insecure-requests (it would send a plain-HTTP localhost page's assets to https).
+  app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { validatorUrl: null },
+    staticCSP: "default-src 'self'; base-uri 'self'; font-src 'self' data:; frame-ancestors 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'",
+  });
 
   app.register(healthRoutes);
   app.register(metricsRoutes);

@@ -17,7 +17,7 @@ const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'web
  */
 export function safeFilename(clientName: string | undefined, format: string, fallback = 'image'): string {
   const base = (clientName ?? '').split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
-  const clean = base.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').replace(/_+/g, '_').slice(0, 100);
+  const clean = base.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').replace(/_+/g, '_').slice(0, 100);
   return `${clean || fallback}.${EXTENSIONS[format] ?? format}`;
 }
 
