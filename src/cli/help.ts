@@ -5,6 +5,7 @@ export const MAIN_USAGE = `greenroom: background removal for product photos, on 
 Usage:
   greenroom cutout INPUT... [--out DIR] [options]   cut out photos (files or folders)
   greenroom edit INPUT... [--out DIR] [options]     cut out and lay on a background with a shadow
+  greenroom batch DIR... --out DIR [options]        an edit of many photos as a resumable job
   greenroom templates [--json] [--sheet FILE]       list the background templates
   greenroom energy [--since DATE] [--json|--csv]    joules and CO2e from the energy ledger
   greenroom models [--json] [--prepare [ID]]        list the models, or assemble one now
@@ -125,6 +126,40 @@ Examples:
   greenroom edit mug.jpg --preset amazon-main
   greenroom edit photos/ --background template:white-marble --shadow soft --size 2000x2000
   greenroom edit shoe.png --background "alpine mountains at golden hour" --seed 7 --format jpeg
+`;
+
+export const BATCH_USAGE = `Usage: greenroom batch INPUT... --out DIR [options]
+
+Edits every photo of the INPUT folders (or files) through the job queue, as greenroom edit
+does, with a progress bar; each output is written to DIR as soon as it is ready. The job is
+kept in GREENROOM_DATA_DIR/batch: if the run is interrupted (Ctrl-C, a crash, kill -9), running
+the same command again resumes it, and images already finished are only copied out. Changing
+an input file or a flag starts a new job. A failed image is reported and the run goes on; the
+exit code is 1 if any failed. See docs/JOBS.md.
+
+Options:
+  -o, --out DIR            output folder, created if needed (default ./out)
+  -b, --background BG      as greenroom edit: a colour, template:NAME, image:PATH,
+                           transparent, or words describing a scene
+      --seed N             seed for template and prompt scenes
+  -s, --shadow MODE        soft, hard, floating, reflection or none
+      --lighting MODE      harmonize, exposure, none
+  -p, --preset NAME        marketplace preset (amazon-main, google-shopping, ebay, etsy, ...)
+      --size WxH           output size: 2000x2000, original (default) or cropped
+      --padding VALUE      0.1, 10% or 40px
+  -f, --format FORMAT      png (default), jpeg (jpg), webp, avif
+      --export-quality N   encoder quality 1-100 for jpeg, webp, avif
+  -q, --quality QUALITY    cutout quality: fast, balanced, best (default)
+  -m, --model ID           model id (see greenroom models)
+      --spec FILE          a JSON job spec; the flags above override its fields
+      --json               one JSON line per image as it finishes: {file, output, width,
+                           height, energyJ} or {file, error: {code, message}}
+  -j, --jobs N             images processed at once, 1-8 (default GREENROOM_JOB_CONCURRENCY, 1)
+  -h, --help               show this help
+
+Examples:
+  greenroom batch photos/ --out listing --preset amazon-main
+  greenroom batch shoots/day1 shoots/day2 --out web --background template:white-marble --format webp
 `;
 
 export const TEMPLATES_USAGE = `Usage: greenroom templates [--json] [--sheet FILE]

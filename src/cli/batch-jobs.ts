@@ -1,0 +1,171 @@
+/**
+ * `greenroom batch INPUT... --out DIR [edit flags]`: an edit of many photos through the embedded
+ * job queue (GREENROOM_DATA_DIR/batch), outputs copied to DIR as they finish. The job's
+ * idempotency key comes from the inputs (absolute path, size, mtime) and the spec, so running
+ * the same command again resumes the job: finished images are only copied out.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.ts';
+import { getModelSpec } from '../models/manifest.ts';
+import { parseEditSpec, type EditSpecInput } from '../pipeline/spec.ts';
+import { openEmbeddedQueue } from '../jobs/embedded.ts';
+import { TERMINAL_STATES, type JobItem, type JobState } from '../jobs/types.ts';
+import { EXIT_FAILURE, EXIT_OK, UsageError, formatMs, withUsage } from './args.ts';
+import { expandInputs } from './batch.ts';
+import { ensureOutDir, openStudio } from './cutout.ts';
+import { EDIT_FLAG_OPTIONS, editFlagError, specFromEditFlags } from './edit-flags.ts';
+import { BATCH_USAGE } from './help.ts';
+import { EXTENSIONS, allocateOutputs } from './names.ts';
+
+/** The idempotency key of a run: the inputs as they are on disk, and the spec. */
+export async function batchKey(files: readonly string[], spec: EditSpecInput): Promise<string> {
+  const facts = await Promise.all(
+    files.map(async (f) => {
+      const s = await fsp.stat(f);
+      return [path.resolve(f), s.size, s.mtimeMs];
+    }),
+  );
+  const hash = crypto.createHash('sha256').update(JSON.stringify({ v: 1, kind: 'edit', spec, files: facts })).digest('hex');
+  return `cli-batch:${hash}`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = withUsage(BATCH_USAGE, () =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { out: { type: 'string', short: 'o' }, ...EDIT_FLAG_OPTIONS, json: { type: 'boolean' }, jobs: { type: 'string', short: 'j' }, help: { type: 'boolean', short: 'h' } },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(BATCH_USAGE);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('no INPUT given: name a folder of photos (or files).', BATCH_USAGE);
+  const spec = await specFromEditFlags(values, BATCH_USAGE);
+  let ext: string;
+  try {
+    ext = EXTENSIONS[parseEditSpec(spec).export.format];
+    if (spec.cutout?.model) getModelSpec(spec.cutout.model);
+  } catch (err) {
+    throw editFlagError(err, BATCH_USAGE);
+  }
+  const config = loadConfig();
+  const concurrency = values.jobs === undefined ? config.jobs.concurrency : Number(values.jobs);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8) throw new UsageError(`--jobs must be a whole number from 1 to 8; got "${values.jobs}".`, BATCH_USAGE, 'GREENROOM_ERR_INVALID_OPTION');
+  const json = values.json === true;
+  const outDir = values.out ?? 'out';
+
+  const inputs = await expandInputs(positionals);
+  for (const bad of inputs.filter((i) => i.error)) process.stderr.write(`${bad.file}: ${bad.error!.code} ${bad.error!.message}\n`);
+  const files = inputs.filter((i) => !i.error).map((i) => i.file);
+  if (files.length === 0) return EXIT_FAILURE;
+  await ensureOutDir(outDir);
+  const outputs = allocateOutputs(files, outDir, ext).map((a) => a.output);
+  const key = await batchKey(files, spec);
+
+  const started = performance.now();
+  const studio = await openStudio(spec.cutout?.model, json);
+  // Its own folder, so a batch can run while `greenroom serve` holds the server's queue.
+  const queue = await openEmbeddedQueue({ studio, dataDir: path.join(config.dataDir, 'batch'), concurrency, maxQueuedItems: Math.max(config.jobs.maxQueuedItems, files.length), retentionHours: config.jobs.retentionHours });
+  const temps = new Set<string>();
+  const onSignal = (signal: NodeJS.Signals) => {
+    // The queue's state is consistent at every instant (see docs/JOBS.md): leaving now loses at most the image in progress.
+    for (const t of temps) fs.rmSync(t, { force: true });
+    multibar?.stop();
+    process.stderr.write(`\ninterrupted (${signal}); run the same command again to resume.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  let multibar: cliProgress.MultiBar | undefined;
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const { id, created } = await queue.submit({ files: files.map((f) => ({ name: path.basename(f), path: f })), kind: 'edit', spec, idempotencyKey: key });
+    const before = (await queue.get(id))!;
+    if (!created) process.stderr.write(`resuming job ${id}: ${before.done + before.failed} of ${before.total} already finished\n`);
+    else if (!json) process.stderr.write(`job ${id}: ${files.length} images\n`);
+
+    const showBar = files.length > 1 && process.stderr.isTTY === true && !json;
+    multibar = showBar
+      ? new cliProgress.MultiBar({ format: ' {bar} {value}/{total} | {eta_formatted} left | {file}', hideCursor: true, clearOnComplete: true, etaBuffer: 4, stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : undefined;
+    const bar = multibar?.create(files.length, 0, { file: '' });
+    const log = (text: string) => (multibar ? multibar.log(`${text}\n`) : process.stderr.write(`${text}\n`));
+
+    const handled = new Set<number>();
+    let failed = 0;
+    let chain = Promise.resolve();
+    const handle = (item: JobItem) => {
+      if (!TERMINAL_STATES.has(item.state) || handled.has(item.index)) return;
+      handled.add(item.index);
+      // One at a time, in the order they finish: copying is quick next to an edit.
+      chain = chain.then(async () => {
+        const file = files[item.index]!;
+        const output = outputs[item.index]!;
+        const source = item.state === 'done' ? await queue.output(id, item.index) : null;
+        if (source && item.output) {
+          await copyAtomic(source, output, temps);
+          if (json) process.stdout.write(`${JSON.stringify({ file, output, width: item.output.width, height: item.output.height, energyJ: item.energyJ })}\n`);
+          else if (!bar) log(`${file} -> ${output} (${item.output.width}x${item.output.height}${item.energyJ !== undefined ? `, ${item.energyJ.toFixed(1)} J` : ''})`);
+        } else {
+          failed++;
+          const error = item.error ?? { code: 'CANCELLED', message: 'the job was cancelled before this image ran' };
+          if (json) process.stdout.write(`${JSON.stringify({ file, error })}\n`);
+          log(`${file}: ${error.code} ${error.message}`);
+        }
+        bar?.increment(1, { file: path.basename(file) });
+      });
+    };
+
+    const ended = new Promise<JobState>((resolve) => {
+      const unsubscribe = queue.subscribe(id, (e) => {
+        if (e.type === 'item') handle(e.item);
+        else if (TERMINAL_STATES.has(e.state)) {
+          unsubscribe();
+          resolve(e.state);
+        }
+      });
+      void queue.get(id).then((s) => {
+        for (const item of s!.items) handle(item);
+        if (TERMINAL_STATES.has(s!.state)) resolve(s!.state);
+      });
+    });
+    await ended;
+    const final = (await queue.get(id))!;
+    for (const item of final.items) handle(item);
+    await chain;
+    multibar?.update();
+    multibar?.stop();
+    const bad = failed + inputs.length - files.length;
+    if (!json) {
+      process.stderr.write(`${final.done} of ${inputs.length} written to ${outDir}${bad ? `, ${bad} failed` : ''} (${formatMs(performance.now() - started)}, ${final.energy.joules.toFixed(1)} J)\n`);
+    }
+    return bad > 0 ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    multibar?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await queue.close();
+    await studio.close();
+  }
+}
+
+async function copyAtomic(source: string, target: string, temps: Set<string>): Promise<void> {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  temps.add(tmp);
+  try {
+    await fsp.copyFile(source, tmp);
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  } finally {
+    temps.delete(tmp);
+  }
+}
