@@ -89,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
     const { id, created } = await queue.submit({ files: files.map((f) => ({ name: path.basename(f), path: f })), kind: 'edit', spec, idempotencyKey: key });
     const before = (await queue.get(id))!;
     if (!created) process.stderr.write(`resuming job ${id}: ${before.done + before.failed} of ${before.total} already finished\n`);
-    else if (!json) process.stderr.write(`job ${id}: ${files.length} images\n`);
+    else if (!json) process.stderr.write(`job ${id}: ${files.length} image${files.length === 1 ? '' : 's'}\n`);
 
     const showBar = files.length > 1 && process.stderr.isTTY === true && !json;
     multibar = showBar

@@ -160,10 +160,13 @@ export function displayName(name: string): string {
   const clean = base
     .normalize('NFC')
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+    .replace(BIDI_AND_INVISIBLE, '')
     .trim()
     .slice(0, 255);
   return clean || 'image';
 }
+
+const BIDI_AND_INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**
  * Output names for a job's items, in order: `<safe base name>.<ext>`, with -2, -3... when an
@@ -173,7 +176,8 @@ export function displayName(name: string): string {
 export function outputNames(names: readonly string[], ext: string): string[] {
   const used = new Set<string>();
   return names.map((n) => {
-    const base = safeBaseName(n);
+    // Bidirectional and zero-width controls too: a name must read as what it is (no "gnp.exe" tricks).
+    const base = safeBaseName(n.replace(BIDI_AND_INVISIBLE, ''));
     let name = `${base}.${ext}`;
     for (let k = 2; used.has(name.toLowerCase()); k++) name = `${base}-${k}.${ext}`;
     used.add(name.toLowerCase());
