@@ -69,7 +69,8 @@ describe('POST /v1/edit', () => {
   });
 
   test('a server path as an image background is refused: backgrounds are uploaded', async () => {
-    for (const fields of [{ background: 'image:/etc/passwd' }, { spec: JSON.stringify({ background: { type: 'image', file: '/etc/passwd' } }) }]) {
+    const attempts: Record<string, string>[] = [{ background: 'image:/etc/passwd' }, { spec: JSON.stringify({ background: { type: 'image', file: '/etc/passwd' } }) }];
+    for (const fields of attempts) {
       const res = await edit({ image_file: photoFile('coffee.png'), ...fields });
       assert.equal(res.statusCode, 400, res.body);
       assert.equal(res.json().code, 'GREENROOM_ERR_INVALID_OPTION');

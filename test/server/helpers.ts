@@ -70,6 +70,6 @@ export function multipart(parts: Part[] | Record<string, string | Uint8Array | {
 }
 
 /** A file part from a fixture photo. */
-export function photoFile(name: string): { data: Uint8Array; filename: string } {
+export function photoFile(name: string): { data: Buffer; filename: string } {
   return { data: fs.readFileSync(photo(name)), filename: name };
 }
