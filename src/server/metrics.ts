@@ -6,9 +6,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestLimiter } from './limiter.ts';
 
+/** What /metrics needs of the job queue (src/jobs JobQueue fits). */
 export interface QueueDepth {
-  /** Items waiting or running in the job queue. */
-  depth(): number;
+  /** Items waiting and running in the job queue (a count, or the queue's breakdown). */
+  depth(): number | { queuedItems: number; runningItems: number };
+}
+
+function totalDepth(queue: QueueDepth | undefined): number {
+  const d = queue?.depth();
+  return d === undefined ? 0 : typeof d === 'number' ? d : d.queuedItems + d.runningItems;
 }
 
 export class ServerMetrics {
@@ -31,7 +37,7 @@ export class ServerMetrics {
     this.images = new Counter({ name: 'greenroom_images_processed_total', help: 'Images processed successfully, by operation (cutout, edit, removebg, segment).', labelNames: ['operation'], registers });
     this.joules = new Counter({ name: 'greenroom_energy_joules_total', help: 'Joules spent on processed images (from their receipts), by operation.', labelNames: ['operation'], registers });
     const { limiter, queue } = deps;
-    new Gauge({ name: 'greenroom_queue_depth', help: 'Items waiting or running in the job queue.', registers, collect() { this.set(queue?.depth() ?? 0); } });
+    new Gauge({ name: 'greenroom_queue_depth', help: 'Items waiting or running in the job queue.', registers, collect() { this.set(totalDepth(queue)); } });
     new Gauge({ name: 'greenroom_images_in_flight', help: 'Image requests being processed now.', registers, collect() { this.set(limiter.state().inFlight); } });
     new Gauge({ name: 'greenroom_images_waiting', help: 'Image requests waiting for a processing slot.', registers, collect() { this.set(limiter.state().waiting); } });
     if (deps.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'greenroom_' });
