@@ -26,6 +26,7 @@ export const ErrorCodes = {
   JOB_NOT_FOUND: { status: 404, title: 'Job not found' },
   JOB_NOT_FINISHED: { status: 409, title: 'Job not finished' },
   NOT_FOUND: { status: 404, title: 'Not found' },
+  INTERNAL: { status: 500, title: 'Internal error' },
   URL_FETCH_DISABLED: { status: 400, title: 'Fetching images by URL is disabled' },
   URL_NOT_ALLOWED: { status: 400, title: 'URL not allowed' },
   ENERGY_BUDGET_EXCEEDED: { status: 422, title: 'Energy budget exceeded' },

@@ -29,13 +29,17 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { removebgRoutes } from './routes/removebg.ts';
 import { segmentRoutes } from './routes/segment.ts';
+import { jobsRoutes } from './routes/jobs.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { webStudio } from './web.ts';
+import type { JobQueue } from '../jobs/types.ts';
 
 export interface BuildAppOptions {
   studio: Studio;
   /** Default: the studio's config (the environment). */
   config?: Config;
-  /** The job queue, when one runs in this process: /metrics reports its depth. */
-  queue?: QueueDepth;
+  /** The job queue, when one runs in this process: /v1/jobs serves it and /metrics reports its depth. */
+  queue?: JobQueue | QueueDepth;
   /** In-flight image requests (default 2 at once, 8 waiting). */
   limiter?: LimiterOptions;
   /** Fastify's logger (default off; server.ts turns it on). */
@@ -138,7 +142,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(editRoutes);
   app.register(removebgRoutes);
   app.register(segmentRoutes);
-  // Batch jobs: app.register(jobsRoutes, { queue }) from ./routes/jobs.ts goes here when the queue lands.
+  app.register(templateRoutes);
+  if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false });
+  app.register(webStudio);
   return app;
 }
 

@@ -7,7 +7,7 @@ import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
 
 /** Headers browsers may read cross-origin (for CORS' Access-Control-Expose-Headers). */
-export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition'];
+export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition'];
 
 const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 
@@ -43,6 +43,7 @@ export function sendImage(reply: FastifyReply, result: CutoutResult | EditResult
   reply.header('server-timing', serverTiming(result.stages, result.totalMs));
   if (result.energy) {
     reply.header('x-energy-joules', String(result.energy.joules));
+    reply.header('x-energy-stages', result.energy.stages.map((st) => `${st.stage}=${st.joules}`).join(','));
     reply.header('x-energy-method', result.energy.method);
     reply.header('x-energy-meter', headerText(result.energy.meter));
     reply.header('x-co2e-grams', String(result.energy.co2eGrams));

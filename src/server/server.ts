@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { Studio, type StudioOptions } from '../studio.ts';
+import { openEmbeddedQueue } from '../jobs/embedded.ts';
 import { buildApp, type BuildAppOptions } from './app.ts';
 
 export interface StartOptions {
@@ -34,12 +35,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     server: Object.freeze({ ...base.server, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) }),
   });
   const studio = await Studio.open(options.studio);
-  const app = buildApp({ logger: { level: 'info' }, ...options.app, studio, config });
+  // Batch jobs run in this process, persisted under the data folder (they resume after a restart).
+  const queue = await openEmbeddedQueue({ studio, dataDir: config.dataDir, ...config.jobs });
+  const app = buildApp({ logger: { level: 'info' }, ...options.app, queue, studio, config });
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       try {
         await app.close();
+        await queue.close();
       } finally {
         await studio.close();
       }

@@ -5,7 +5,7 @@ import { RateLimiter } from '../../src/server/rate-limit.ts';
 import { RequestLimiter } from '../../src/server/limiter.ts';
 import { isForbiddenAddress } from '../../src/server/url-fetch.ts';
 import { safeFilename, headerText } from '../../src/server/reply-image.ts';
-import { fitPixels } from '../../src/server/downscale.ts';
+import { fitPixels } from '../../src/image/downscale.ts';
 import { isGreenroomError } from '../../src/errors.ts';
 
 describe('RateLimiter', () => {

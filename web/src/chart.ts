@@ -74,7 +74,7 @@ export function drawChart(canvas: HTMLCanvasElement, images: readonly ImageEnerg
   const scale = (wh: number) => x0 + ((Math.log10(Math.max(wh, 1e-6)) - lo) / (hi - lo)) * (x1 - x0);
   const rows: [string, number, string][] = [
     ['greenroom, this batch', totalWh, '#2f7d5b'],
-    [`${images.length} generated images`, refWh, '#b44b3a'],
+    [`${images.length} generated image${images.length === 1 ? "" : "s"}`, refWh, "#b44b3a"],
   ];
   rows.forEach(([label, wh, colour], i) => {
     const y = 50 + i * 70;

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { GreenroomError } from '../../errors.ts';
-import { downscaleToPixels } from '../downscale.ts';
+import { downscaleToPixels } from '../../image/downscale.ts';
 import { formatBytes } from '../errors.ts';
 import { checkColor, checkMargin, imageRouteOptions, processImage } from '../image-route.ts';
 import { Upload } from '../multipart.ts';

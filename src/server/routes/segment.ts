@@ -4,7 +4,7 @@
  * that let the user set the service URL. No x-uncertainty-score: greenroom does not compute one.
  */
 import type { FastifyInstance } from 'fastify';
-import { downscaleToPixels } from '../downscale.ts';
+import { downscaleToPixels } from '../../image/downscale.ts';
 import { checkColor, imageRouteOptions, inputLabel, processImage, requireUpload } from '../image-route.ts';
 import type { Upload } from '../multipart.ts';
 import { sendImage } from '../reply-image.ts';

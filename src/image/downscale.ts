@@ -4,12 +4,9 @@
  * services do, which also makes small sizes cheaper. Anything that is not a readable image
  * within the pixel limit passes through untouched, so the pipeline reports it with its own
  * coded error.
- *
- * Note: this is the only sharp import outside src/image; it belongs there (a
- * `downscaleToPixels` next to decode) and can move without changing callers.
  */
 import sharp from 'sharp';
-import { readDimensions } from '../image/decode.ts';
+import { readDimensions } from './decode.ts';
 
 /** The largest size with the photo's aspect ratio within `maxPixels`. */
 export function fitPixels(width: number, height: number, maxPixels: number): { width: number; height: number } {
