@@ -1,6 +1,7 @@
 /** Turns bench results into markdown tables (printed as is, and written to results/latest.md). */
 import { COMPOSE_STAGES, type ComposeResults } from './compose.ts';
 import type { EnergyResults } from './energy.ts';
+import type { ServerLoadResults } from './server-load.ts';
 import type { MachineInfo } from './machine.ts';
 import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
@@ -8,7 +9,7 @@ import type { SpeedResults } from './speed.ts';
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'speed' | 'quality' | 'compose' | 'energy'>;
+  sections: Array<'speed' | 'quality' | 'compose' | 'energy' | 'server'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -22,6 +23,7 @@ export interface BenchResults {
   silhouettes?: QualityResults;
   compose?: ComposeResults;
   energy?: EnergyResults;
+  server?: ServerLoadResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -204,6 +206,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');
   if (r.energy) parts.push(energyMarkdown(r.energy), '');
+  if (r.server) parts.push(serverMarkdown(r.server), '');
   return parts.join('\n');
 }
 
@@ -238,5 +241,20 @@ export function energyMarkdown(e: EnergyResults): string {
     '',
     `Full edit, mean over ${e.edit.images} photos: ${e.edit.meanJ} J (target at most ${e.edit.targetJ} J: ${e.edit.meanJ <= e.edit.targetJ ? 'met' : 'not met'}); by stage: ` +
       Object.entries(e.edit.stagesJ).map(([k, v]) => `${k} ${v} J`).join(', ') + '.',
+  ].join('\n');
+}
+
+export function serverMarkdown(s: ServerLoadResults): string {
+  return [
+    '## Server under load (loopback)',
+    '',
+    `\`greenroom serve\` in a child process (started and model warm in ${s.startupMs} ms); clients POST the ~1.5 MP speed photos to /v1/cutout with default options. ` +
+      `The server runs 2 images at once with 8 waiting and answers 429 + Retry-After beyond; clients wait and retry. Peak server RSS: ${s.peakRssMB} MB.`,
+    '',
+    table(
+      ['clients', 'requests', 'ok', '429 (retried)', 'other errors', 'p50 ms', 'p95 ms', 'images / min'],
+      s.levels.map((l) => [l.clients, l.requests, l.ok, l.throttled, l.errors, l.p50Ms, l.p95Ms, f(l.imagesPerMin, 1)]),
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
   ].join('\n');
 }

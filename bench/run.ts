@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only speed|quality|compose|energy   one section (energy alone has no cutout or peer rows)
+ *   --only speed|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { Studio } from '../src/index.ts';
 import { runCompose } from './compose.ts';
 import { runEnergy } from './energy.ts';
+import { runServerLoad } from './server-load.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
@@ -26,7 +27,7 @@ import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 
 interface Flags {
-  only: 'speed' | 'quality' | 'compose' | 'energy' | null;
+  only: 'speed' | 'quality' | 'compose' | 'energy' | 'server' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -41,9 +42,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy') throw new Error(`--only takes speed, quality, compose or energy, got ${v}`);
+      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy' && v !== 'server') throw new Error(`--only takes speed, quality, compose, energy or server, got ${v}`);
       flags.only = v;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy, --quick, --no-peer, --wait-quiet[=seconds]`);
+    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy|server, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: flags.quick ? 'quick' : 'full',
-    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose', 'energy'],
+    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose', 'energy', 'server'],
     machine,
     studioOpenMs: Math.round(studioOpenMs),
     ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
@@ -113,6 +114,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
     if (results.sections.includes('energy')) {
       log('energy...');
       results.energy = await runEnergy(studio, results.speed, { log });
+    }
+    if (results.sections.includes('server')) {
+      log('server under load (a child process on loopback)...');
+      results.server = await runServerLoad({ log, quick: flags.quick });
     }
   } finally {
     await studio.close();

@@ -1,0 +1,120 @@
+/**
+ * A bounded load on the studio server over loopback: the real server (`greenroom serve`) in a
+ * child process, clients posting the ~1.5 MP speed photos to POST /v1/cutout with 1, 4 and 16
+ * at once. Reports p50/p95 latency, images per minute, the 429s the server chose to send (its
+ * in-flight limiter: 2 running, 8 waiting; clients honour Retry-After and retry), any other
+ * error, and the server's peak RSS (VmHWM from /proc).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buildSpeedSet } from './dataset.ts';
+import { ROOT_DIR, WORK_DIR } from './paths.ts';
+import { quantile, round } from './stats.ts';
+
+export interface LoadLevel {
+  clients: number;
+  requests: number;
+  ok: number;
+  /** 429s answered (each retried after Retry-After). */
+  throttled: number;
+  /** Anything else that was not a 200. */
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  imagesPerMin: number;
+}
+
+export interface ServerLoadResults {
+  levels: LoadLevel[];
+  peakRssMB: number;
+  startupMs: number;
+}
+
+const LEVELS: Array<[clients: number, requests: number]> = [[1, 5], [4, 12], [16, 32]];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRss(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function runServerLoad(opts: { log?: (s: string) => void; quick?: boolean } = {}): Promise<ServerLoadResults> {
+  const images = await buildSpeedSet();
+  const bodies = images.map((i) => ({ name: path.basename(i.file), bytes: fs.readFileSync(i.file) }));
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-load-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src', 'cli', 'main.ts'), 'serve', '--port', String(port)], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, GREENROOM_DATA_DIR: dataDir, GREENROOM_RATE_LIMIT_PER_MIN: '100000' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (i > 600) throw new Error(`the server did not start: ${stderr.slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const startupMs = round(performance.now() - t0);
+  const levels: LoadLevel[] = [];
+  try {
+    for (const [clients, total] of opts.quick ? LEVELS.map(([c, n]) => [c, Math.ceil(n / 2)] as [number, number]) : LEVELS) {
+      let next = 0, throttled = 0, errors = 0, ok = 0;
+      const latencies: number[] = [];
+      const start = performance.now();
+      const client = async () => {
+        for (let i = next++; i < total; i = next++) {
+          const body = bodies[i % bodies.length]!;
+          const t = performance.now();
+          for (;;) {
+            const form = new FormData();
+            form.append('image_file', new Blob([body.bytes]), body.name);
+            const res = await fetch(`${url}/v1/cutout`, { method: 'POST', body: form });
+            await res.arrayBuffer();
+            if (res.status === 429) {
+              throttled++;
+              await new Promise((r) => setTimeout(r, Math.max(1, Number(res.headers.get('retry-after') ?? '1')) * 1000));
+              continue;
+            }
+            if (res.ok) ok++;
+            else errors++;
+            break;
+          }
+          latencies.push(performance.now() - t);
+        }
+      };
+      await Promise.all(Array.from({ length: clients }, client));
+      const wall = performance.now() - start;
+      const level = { clients, requests: total, ok, throttled, errors, p50Ms: round(quantile(latencies, 0.5)), p95Ms: round(quantile(latencies, 0.95)), imagesPerMin: round((ok / wall) * 60_000, 1) };
+      opts.log?.(`  ${clients} client(s): p50 ${level.p50Ms} ms, p95 ${level.p95Ms} ms, ${level.imagesPerMin} img/min, ${throttled} x 429 (retried), ${errors} errors`);
+      levels.push(level);
+    }
+    return { levels, peakRssMB: round(peakRss(child.pid!)), startupMs };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    void WORK_DIR;
+  }
+}
