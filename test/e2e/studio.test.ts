@@ -86,6 +86,8 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
   // Phone-sized: the same page, one column, still usable.
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   await phone.goto(url);
+  await phone.setInputFiles('#files', photo('motorcycle_left.png'));
+  await phone.locator('.card[data-state="ready"]').waitFor({ timeout: 60_000 });
   await phone.screenshot({ path: path.join(shots, 'phone.png'), fullPage: true });
   const dropBox = await phone.locator('#drop').boundingBox();
   assert.ok(dropBox && dropBox.width <= 390, 'the drop zone fits a phone screen');

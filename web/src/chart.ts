@@ -18,7 +18,11 @@ export interface ImageEnergy {
 
 export function drawChart(canvas: HTMLCanvasElement, images: readonly ImageEnergy[]): void {
   const ratio = window.devicePixelRatio || 1;
-  const cssW = canvas.clientWidth || 720, cssH = 260;
+  const cssW = canvas.clientWidth || 720;
+  // Narrow screens: the two panels one above the other.
+  const narrow = cssW < 560;
+  const cssH = narrow ? 440 : 260;
+  canvas.style.height = `${cssH}px`;
   canvas.width = cssW * ratio;
   canvas.height = cssH * ratio;
   const g = canvas.getContext('2d')!;
@@ -28,8 +32,8 @@ export function drawChart(canvas: HTMLCanvasElement, images: readonly ImageEnerg
   g.fillStyle = '#1d2a24';
 
   // Left: joules per image by stage.
-  const barsW = Math.min(cssW * 0.55, cssW - 220);
-  const top = 24, bottom = cssH - 40, left = 40;
+  const barsW = narrow ? cssW - 50 : Math.min(cssW * 0.55, cssW - 220);
+  const top = 24, bottom = narrow ? 200 : cssH - 40, left = 40;
   const maxJ = Math.max(1, ...images.map((i) => i.joules));
   g.fillText('Joules per image, by stage', left, 14);
   g.strokeStyle = '#c9d2cc';
@@ -53,23 +57,29 @@ export function drawChart(canvas: HTMLCanvasElement, images: readonly ImageEnerg
       y -= h;
     }
   });
-  // Legend.
-  let lx = left;
+  // Legend, wrapping under the bars.
+  let lx = left, ly = bottom + 14;
   for (const [stage, colour] of Object.entries(STAGE_COLOURS)) {
     if (!images.some((i) => stage in i.stages)) continue;
+    const w = g.measureText(stage).width + 26;
+    if (lx + w > left + barsW + 10) {
+      lx = left;
+      ly += 16;
+    }
     g.fillStyle = colour;
-    g.fillRect(lx, cssH - 22, 10, 10);
+    g.fillRect(lx, ly, 10, 10);
     g.fillStyle = '#1d2a24';
-    g.fillText(stage, lx + 13, cssH - 13);
-    lx += g.measureText(stage).width + 26;
+    g.fillText(stage, lx + 13, ly + 9);
+    lx += w;
   }
 
   // Right: cumulative Wh, log scale, against generated images.
-  const x0 = left + barsW + 40, x1 = cssW - 10;
+  const x0 = narrow ? 10 : left + barsW + 40, x1 = cssW - 10;
+  const y0 = narrow ? 270 : 0;
   const totalWh = images.reduce((s, i) => s + i.joules, 0) / 3600;
   const refWh = (images.length * REFERENCE_J) / 3600;
   g.fillStyle = '#1d2a24';
-  g.fillText('Cumulative Wh (log scale)', x0, 14);
+  g.fillText('Cumulative Wh (log scale)', x0, y0 + 14);
   const lo = Math.log10(Math.max(1e-4, Math.min(totalWh, refWh) / 3)), hi = Math.log10(Math.max(refWh, totalWh) * 1.5);
   const scale = (wh: number) => x0 + ((Math.log10(Math.max(wh, 1e-6)) - lo) / (hi - lo)) * (x1 - x0);
   const rows: [string, number, string][] = [
@@ -77,14 +87,14 @@ export function drawChart(canvas: HTMLCanvasElement, images: readonly ImageEnerg
     [`${images.length} generated image${images.length === 1 ? "" : "s"}`, refWh, "#b44b3a"],
   ];
   rows.forEach(([label, wh, colour], i) => {
-    const y = 50 + i * 70;
+    const y = y0 + 50 + i * (narrow ? 56 : 70);
     g.fillStyle = colour;
     g.fillRect(x0, y, Math.max(2, scale(wh) - x0), 26);
     g.fillStyle = '#1d2a24';
     g.fillText(`${label}: ${formatWh(wh)}`, x0, y - 6);
   });
   g.fillStyle = '#5b6b63';
-  g.fillText(`${Math.round(refWh / Math.max(totalWh, 1e-9))}x less`, x0, 200);
+  g.fillText(`${Math.round(refWh / Math.max(totalWh, 1e-9))}x less energy than generating them`, x0, y0 + (narrow ? 160 : 200));
 }
 
 export function formatWh(wh: number): string {

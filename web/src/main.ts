@@ -173,7 +173,7 @@ function updateEnergy(): void {
   if (rows.length === 0) return;
   drawChart($<HTMLCanvasElement>('chart'), rows);
   const method = items.find((i) => i.cutout?.method)?.cutout?.method ?? 'estimated';
-  $('energy-note').textContent = `${perImage.toFixed(1)} J for these ${rows.length} image${rows.length === 1 ? '' : 's'} (${method}; every re-render of a background adds its own small cost to the session total). ` +
+  $('energy-note').textContent = `${perImage.toFixed(1)} J for ${rows.length === 1 ? 'this image' : `these ${rows.length} images`} (${method}; every re-render of a background adds its own small cost to the session total). ` +
     `Generating them with a typical image model would take about ${formatWh((rows.length * REFERENCE_J) / 3600)} (Luccioni, Jernite and Strubell 2023).`;
 }
 
