@@ -1,7 +1,6 @@
 /**
  * The edit flags (--background, --shadow, --preset...) as parseArgs options and the job spec
- * they build: the same rules as `greenroom edit`, for `greenroom batch`.
- * (A copy of edit.ts's private helpers, which that command could import from here.)
+ * they build, shared by `greenroom edit` and `greenroom batch`.
  */
 import fsp from 'node:fs/promises';
 import { GreenroomError } from '../errors.ts';
