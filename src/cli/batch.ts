@@ -9,11 +9,11 @@
  * gains are small, and an image's stage times include the time the other image's inference
  * blocked the event loop.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { writeAtomic as writeFileAtomic } from '../io/write-atomic.ts';
 import { GreenroomError } from '../errors.ts';
 import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
@@ -143,25 +143,9 @@ export function failureLine(item: BatchItemResult): string {
 
 const activeTemps = new Set<string>();
 
-/** Writes a file atomically: a temporary file in the same folder, flushed, renamed into place. */
-export async function writeAtomic(target: string, data: Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  activeTemps.add(tmp);
-  try {
-    const fh = await fsp.open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  } finally {
-    activeTemps.delete(tmp);
-  }
+/** Writes an output atomically (see src/io/write-atomic.ts); its temporary file is removed if the run is interrupted. */
+export function writeAtomic(target: string, data: Uint8Array): Promise<void> {
+  return writeFileAtomic(target, data, { inFlight: activeTemps });
 }
 
 /** Notes for outputs renamed to avoid a clash, to print before the run. */

@@ -3,10 +3,10 @@
  * index only, never by the client's name), `out/<index>.<ext>` (finished outputs, written to a
  * temporary file, flushed and renamed into place), `background` (an uploaded background image).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { syncFolder, tempNameFor, writeAtomic } from '../io/write-atomic.ts';
 import yazl from 'yazl';
 import { safeBaseName } from '../cli/names.ts';
 import { GreenroomError } from '../errors.ts';
@@ -103,28 +103,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Writes bytes durably: a temporary file in the same folder, flushed, renamed into place, folder flushed. */
-export async function writeDurable(target: string, data: Uint8Array): Promise<void> {
-  const tmp = `${target}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const fh = await fsp.open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-  await syncDir(path.dirname(target));
+/** Writes bytes durably: temporary file, flushed, renamed into place, folder flushed. */
+export function writeDurable(target: string, data: Uint8Array): Promise<void> {
+  return writeAtomic(target, data, { syncFolder: true });
 }
 
 /** Copies a file durably (as writeDurable) without holding it in memory. */
 export async function copyDurable(source: string, target: string): Promise<void> {
-  const tmp = `${target}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempNameFor(target);
   try {
     await fsp.copyFile(source, tmp);
     const fh = await fsp.open(tmp, 'r+');
@@ -138,20 +124,7 @@ export async function copyDurable(source: string, target: string): Promise<void>
     await fsp.rm(tmp, { force: true });
     throw err;
   }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // A rename is durable once its folder is flushed; some file systems refuse to open folders for this.
-  let fh: fsp.FileHandle | undefined;
-  try {
-    fh = await fsp.open(dir, 'r');
-    await fh.sync();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM') throw err;
-  } finally {
-    await fh?.close();
-  }
+  await syncFolder(path.dirname(target));
 }
 
 /** The client's file name for display: the last path segment, no control characters, at most 255 characters. */
