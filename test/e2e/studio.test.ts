@@ -67,10 +67,12 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
   await page.click('#bg-tabs button[data-bg="template"]');
   await page.click('#templates button[data-name="white-marble"]');
   await page.selectOption('#preset', 'square');
-  // The card re-renders for the new settings and comes back ready.
+  // The card re-renders for the new settings (possibly twice: template, then size) and comes back
+  // ready with a 2000 x 2000 image on a background.
   await page.waitForFunction(() => {
     const c = document.querySelector('.card');
-    return c?.getAttribute('data-state') === 'ready' && !c.classList.contains('transparent');
+    const after = c?.querySelector<HTMLImageElement>('.after');
+    return c?.getAttribute('data-state') === 'ready' && !c.classList.contains('transparent') && after?.complete === true && after.naturalWidth === 2000;
   }, undefined, { timeout: 60_000 });
   await page.screenshot({ path: path.join(shots, 'desktop-template.png') });
 
