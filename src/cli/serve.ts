@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stderr.write('Loading the model...\n');
   const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
-  process.stderr.write(`greenroom is serving on ${server.url} (API docs: ${server.url}/docs). Ctrl-C stops it.\n`);
+  process.stderr.write(`greenroom studio: open ${server.url} in your browser (API docs: ${server.url}/docs). Ctrl-C stops it.\n`);
   // Keep running: the signal handlers close the server and exit.
   await new Promise<never>(() => {});
   return EXIT_OK;

@@ -37,7 +37,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const studio = await Studio.open(options.studio);
   // Batch jobs run in this process, persisted under the data folder (they resume after a restart).
   const queue = await openEmbeddedQueue({ studio, dataDir: config.dataDir, ...config.jobs });
-  const app = buildApp({ logger: { level: 'info' }, ...options.app, queue, studio, config });
+  // Warnings and errors only: the terminal is often a seller's, and request logs would drown the banner.
+  const app = buildApp({ logger: { level: 'warn' }, ...options.app, queue, studio, config });
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
