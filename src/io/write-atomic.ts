@@ -19,10 +19,8 @@ export function tempNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
 }
 
-export async function writeAtomic(target: string, data: Uint8Array, options: WriteAtomicOptions = {}): Promise<void> {
-  const tmp = tempNameFor(target);
-  options.inFlight?.add(tmp);
-  try {
+export function writeAtomic(target: string, data: Uint8Array, options: WriteAtomicOptions = {}): Promise<void> {
+  return replaceAtomically(target, async (tmp) => {
     const fh = await fsp.open(tmp, 'wx');
     try {
       await fh.writeFile(data);
@@ -30,6 +28,28 @@ export async function writeAtomic(target: string, data: Uint8Array, options: Wri
     } finally {
       await fh.close();
     }
+  }, options);
+}
+
+/** Copies `source` to `target` the same way, without holding the file in memory. */
+export function copyAtomic(source: string, target: string, options: WriteAtomicOptions = {}): Promise<void> {
+  return replaceAtomically(target, async (tmp) => {
+    await fsp.copyFile(source, tmp, fsp.constants.COPYFILE_EXCL);
+    const fh = await fsp.open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }, options);
+}
+
+/** `fill` writes and flushes the temporary file; it is then renamed over `target`, or removed on failure. */
+async function replaceAtomically(target: string, fill: (tmp: string) => Promise<void>, options: WriteAtomicOptions): Promise<void> {
+  const tmp = tempNameFor(target);
+  options.inFlight?.add(tmp);
+  try {
+    await fill(tmp);
     await fsp.rename(tmp, target);
   } catch (err) {
     await fsp.rm(tmp, { force: true });

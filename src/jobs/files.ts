@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { syncFolder, tempNameFor, writeAtomic } from '../io/write-atomic.ts';
+import { copyAtomic, writeAtomic } from '../io/write-atomic.ts';
 import yazl from 'yazl';
 import { safeBaseName } from '../cli/names.ts';
 import { GreenroomError } from '../errors.ts';
@@ -109,22 +109,8 @@ export function writeDurable(target: string, data: Uint8Array): Promise<void> {
 }
 
 /** Copies a file durably (as writeDurable) without holding it in memory. */
-export async function copyDurable(source: string, target: string): Promise<void> {
-  const tmp = tempNameFor(target);
-  try {
-    await fsp.copyFile(source, tmp);
-    const fh = await fsp.open(tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-  await syncFolder(path.dirname(target));
+export function copyDurable(source: string, target: string): Promise<void> {
+  return copyAtomic(source, target, { syncFolder: true });
 }
 
 /** The client's file name for display: the last path segment, no control characters, at most 255 characters. */

@@ -16,7 +16,7 @@ import { placeSubject } from '../compose/place.ts';
 import { readInput } from '../image/read-input.ts';
 import { subjectBox } from '../matte/bbox.ts';
 import type { Quality } from '../models/manifest.ts';
-import { getTemplate, parsePrompt, renderBackground, type PromptParse, type SceneLight } from '../scenes/index.ts';
+import { getTemplate, parsePrompt, renderBackground, type PromptParse, type Scene, type SceneLight } from '../scenes/index.ts';
 import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { cutoutStages, recorderFor, type Cutout, type CutoutDeps } from './cutout.ts';
@@ -87,23 +87,23 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
   const ctx: LayoutContext = { source, subject: found, reserveBelow };
   const frame = planLayout(job.layout, ctx);
 
+  // Templates and prompts describe a structured scene: worked out once, for the renderer and the layout (a podium).
+  const bg = job.background;
+  const parsed = bg.type === 'prompt' ? parsePrompt(bg.prompt) : undefined;
+  const described = parsed?.scene ?? (bg.type === 'template' ? getTemplate(bg.name)?.scene : undefined);
+
   const scene = await stages.time('scene', async () => {
-    const bg = job.background;
     if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
     if (bg.type === 'image') {
       const rgb = await renderImageBackground({ bytes: backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
       return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
     }
-    if (bg.type === 'prompt') {
-      const parsed = parsePrompt(bg.prompt);
-      const r = renderBackground({ type: 'scene', scene: parsed.scene }, frame.width, frame.height, bg.seed);
-      return { ...r, parsed };
-    }
-    return renderBackground(bg, frame.width, frame.height, bg.type === 'template' ? bg.seed : 0);
+    if (described && (bg.type === 'prompt' || bg.type === 'template')) return renderBackground({ type: 'scene', scene: described }, frame.width, frame.height, bg.seed);
+    return renderBackground(bg, frame.width, frame.height, 0);
   });
 
   const { placement, layer } = await stages.time('layout', async () => {
-    const stage = podiumStage(job, frame);
+    const stage = described ? podiumStage(job, described, frame) : undefined;
     const placement = planLayout(job.layout, { ...ctx, defaultVertical: scene.horizon === null ? 'center' : 'bottom', ...(stage ? { stage } : {}) });
     const grow = 2;
     const region = { x: found.x - grow, y: found.y - grow, width: found.width + 2 * grow, height: found.height + 2 * grow };
@@ -129,8 +129,6 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
 
   const image = await stages.time('encode', () => encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor }));
 
-  const bg = job.background;
-  const parsed = 'parsed' in scene ? scene.parsed : undefined;
   return {
     image,
     subject: placement.subject,
@@ -150,12 +148,10 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
  * A podium's top face, where the subject should stand (front half of the ellipse, within 85% of
  * its width), when the scene has one and the layout leaves the vertical alignment open.
  */
-function podiumStage(job: EditJob, frame: { width: number; height: number }): LayoutContext['stage'] | undefined {
-  const bg = job.background;
+function podiumStage(job: EditJob, scene: Scene, frame: { width: number; height: number }): LayoutContext['stage'] | undefined {
   if (job.layout.verticalAlignment || job.layout.referenceBox === 'originalImage') return undefined;
-  const scene = bg.type === 'template' ? getTemplate(bg.name)?.scene : bg.type === 'prompt' ? parsePrompt(bg.prompt).scene : undefined;
-  const podium = scene?.props.podium;
-  if (!scene || !podium) return undefined;
+  const podium = scene.props.podium;
+  if (!podium) return undefined;
   const pl = placePodium(podium, Math.min(0.8, Math.max(0.3, scene.horizon)), frame.width / frame.height);
   return { left: pl.cx - pl.rx * 0.85, right: pl.cx + pl.rx * 0.85, base: pl.top + pl.ry * 0.35 };
 }
