@@ -24,7 +24,21 @@ const ModelSchema = z.object({
   }),
   output: z.object({ name: z.string(), activation: z.literal('sigmoid') }),
   normalize: z.object({ mean: z.tuple([z.number(), z.number(), z.number()]), std: z.tuple([z.number(), z.number(), z.number()]) }),
-  prepare: z.object({ symbolicSpatialDims: z.boolean(), widenFp16: z.boolean() }),
+  prepare: z.object({
+    symbolicSpatialDims: z.boolean(),
+    widenFp16: z.boolean(),
+    /** Static int8 quantisation (QDQ) from a committed calibration file (see src/models/int8.ts). */
+    quantize: z
+      .object({
+        /** The calibration file, relative to the package root (scripts/calibrate-int8.ts writes it). */
+        calibration: z.string(),
+        /** The one graph output kept. */
+        output: z.string(),
+        /** Node names (or prefixes ending in '*') kept in float. */
+        keepFloat: z.array(z.string()),
+            })
+      .optional(),
+  }),
 });
 
 export const QUALITIES = ['fast', 'balanced', 'best'] as const;

@@ -15,7 +15,7 @@ const WIRE_I64 = 1;
 const WIRE_LEN = 2;
 const WIRE_I32 = 5;
 
-interface Field {
+export interface Field {
   num: number;
   wire: number;
   /** The whole field, key included. */
@@ -27,7 +27,7 @@ interface Field {
   value: bigint;
 }
 
-function readVarint(buf: Uint8Array, pos: number): [bigint, number] {
+export function readVarint(buf: Uint8Array, pos: number): [bigint, number] {
   let result = 0n;
   let shift = 0n;
   for (;;) {
@@ -39,7 +39,7 @@ function readVarint(buf: Uint8Array, pos: number): [bigint, number] {
   }
 }
 
-function encodeVarint(value: bigint): Uint8Array {
+export function encodeVarint(value: bigint): Uint8Array {
   const out: number[] = [];
   let v = BigInt.asUintN(64, value);
   do {
@@ -326,18 +326,32 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
+let halfTable: Float32Array | undefined;
+/** Every fp16 bit pattern's value, so widening 44 M weights is a table lookup each. */
+function halfToFloatTable(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
 /** A TensorProto field; if it holds fp16 data, the same tensor as fp32. */
 function widenTensor(buf: Uint8Array, tensor: Field, fieldNum: number): FieldEdit {
   const fields = readFields(buf, tensor.payloadStart, tensor.payloadEnd);
   const type = fields.find((g) => g.num === TENSOR_DATA_TYPE);
   if (!type || Number(type.value) !== ONNX_FLOAT16) return undefined;
-  const halves: number[] = [];
+  const table = halfToFloatTable();
+  const parts: Float32Array[] = [];
   for (const g of fields) {
     if (g.num === TENSOR_RAW_DATA) {
-      const view = new DataView(buf.buffer, buf.byteOffset + g.payloadStart, g.payloadEnd - g.payloadStart);
-      for (let i = 0; i + 1 < view.byteLength; i += 2) halves.push(view.getUint16(i, true));
+      const n = (g.payloadEnd - g.payloadStart) >> 1;
+      const floats = new Float32Array(n);
+      for (let i = 0, p = g.payloadStart; i < n; i++, p += 2) floats[i] = table[buf[p]! | (buf[p + 1]! << 8)]!;
+      parts.push(floats);
     } else if (g.num === TENSOR_INT32_DATA) {
       // fp16 values may also be stored one per int32, packed or not
+      const halves: number[] = [];
       if (g.wire === WIRE_LEN) {
         let pos = g.payloadStart;
         while (pos < g.payloadEnd) {
@@ -346,16 +360,15 @@ function widenTensor(buf: Uint8Array, tensor: Field, fieldNum: number): FieldEdi
           pos = next;
         }
       } else halves.push(Number(g.value & 0xffffn));
+      parts.push(Float32Array.from(halves, (h) => table[h]!));
     }
   }
-  const floats = new Float32Array(halves.length);
-  for (let i = 0; i < halves.length; i++) floats[i] = halfToFloat(halves[i]!);
   const payload = rewrite(buf, tensor.payloadStart, tensor.payloadEnd, (g) => {
     if (g.num === TENSOR_DATA_TYPE) return varintField(TENSOR_DATA_TYPE, BigInt(ONNX_FLOAT));
     if (g.num === TENSOR_RAW_DATA || g.num === TENSOR_INT32_DATA) return null;
     return undefined;
   });
-  payload.push(...lenField(TENSOR_RAW_DATA, [new Uint8Array(floats.buffer)]));
+  payload.push(...lenField(TENSOR_RAW_DATA, parts.map((f) => new Uint8Array(f.buffer))));
   return lenField(fieldNum, payload);
 }
 

