@@ -4,7 +4,9 @@
  */
 import { decodeImage, resizeForNetwork, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
+import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion, subjectBox } from '../matte/bbox.ts';
+import type { Plane } from '../matte/guided.ts';
 import { refineMatte } from '../matte/refine.ts';
 import { workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
@@ -55,21 +57,46 @@ export interface Cutout {
   workingSize: number;
 }
 
-export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean }, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
-  const size = workingSize(deps.segmenter.model, options.quality);
+/** The network's matte at its working resolution (square), covering the whole photo. */
+export type NetworkMatte = Plane;
+
+type CutoutStageOptions = Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean };
+
+/** Decode, segment and refine at full resolution: the stages cutouts and edits share. */
+export async function cutoutStages(bytes: Uint8Array, options: CutoutStageOptions, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
   const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
   // An input that is already a cutout (it has transparency) can be its own matte: no network.
   if (options.reuseAlpha && decoded.alpha) return { decoded, rgb: decoded.rgb, alpha: decoded.alpha, workingSize: 0 };
-  const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
+  const matte = await segmentStage(decoded, options, deps, stages);
+  return refineStage(decoded, matte, options, stages);
+}
 
-  const matte = await stages.time('segment', async (control) => {
+/** The network's matte of a decoded photo, at the quality's working size. */
+export async function segmentStage(decoded: DecodedImage, options: Pick<CutoutOptions, 'quality'>, deps: CutoutDeps, stages: StageRecorder): Promise<NetworkMatte> {
+  const size = workingSize(deps.segmenter.model, options.quality);
+  return stages.time('segment', async (control) => {
     const small = resizeForNetwork(decoded, size);
     const data = await deps.segmenter.segment(small, size, control.queued());
     return { data, width: size, height: size };
   });
+}
 
-  const cutout = await stages.time('refine', () => refineMatte(image, matte, decoded.alpha, options));
-  return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: size };
+/**
+ * The cutout at the photo's resolution, or at `size` (an edit refines a downscaled copy when the
+ * subject will be smaller in its frame: see runEdit).
+ */
+export async function refineStage(
+  photo: DecodedImage,
+  matte: NetworkMatte,
+  options: Pick<CutoutOptions, 'refine' | 'decontaminate'>,
+  stages: StageRecorder,
+  size?: { width: number; height: number },
+): Promise<Cutout> {
+  return stages.time('refine', async () => {
+    const decoded = size ? await resizeDecoded(photo, size.width, size.height) : photo;
+    const cutout = refineMatte({ data: decoded.rgb, width: decoded.width, height: decoded.height }, matte, decoded.alpha, options);
+    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width };
+  });
 }
 
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {

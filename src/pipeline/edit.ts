@@ -6,11 +6,11 @@
  */
 import { applyLayer, applyShadow, canvasFrom } from '../compose/blend.ts';
 import { harmonize, type HarmonizeResult } from '../compose/harmonize.ts';
-import { planLayout, type LayoutContext } from '../compose/layout.ts';
+import { planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
 import { castShadow, FLOATING_GAP, reflect, type ShadowParams } from '../compose/shadow.ts';
 import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
-import type { DecodeLimits } from '../image/decode.ts';
+import { decodeImage, type DecodeLimits } from '../image/decode.ts';
 import { encodeCanvas, type Box, type EncodedImage } from '../image/encode.ts';
 import { placeSubject } from '../compose/place.ts';
 import { readInput } from '../image/read-input.ts';
@@ -19,7 +19,7 @@ import type { Quality } from '../models/manifest.ts';
 import { getTemplate, parsePrompt, renderBackground, type PromptParse, type Scene, type SceneLight } from '../scenes/index.ts';
 import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
-import { cutoutStages, recorderFor, type Cutout, type CutoutDeps } from './cutout.ts';
+import { recorderFor, refineStage, segmentStage, type Cutout, type CutoutDeps, type NetworkMatte } from './cutout.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import type { StageRecorder, StageTiming } from './stages.ts';
 
@@ -48,15 +48,41 @@ const NEUTRAL: SceneLight = { shadowDirection: 315, softness: 0.5, intensity: 0.
 
 const DEFAULT_INTENSITY: Record<Exclude<ShadowMode, 'none'>, number> = { soft: 0.75, hard: 0.6, floating: 0.6, reflection: 0.9 };
 
+/** Below this placement scale an edit refines a downscaled copy of the photo instead of every pixel. */
+const VIEW_BELOW_SCALE = 0.8;
+
 export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps): Promise<EditResult> {
   // Read a background photo before any work, so a bad path fails fast.
   const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
+  const io = { limits: deps.limits, ...(backgroundBytes ? { backgroundBytes } : {}) };
   const stages = recorderFor(deps);
-  const cut = await cutoutStages(bytes, job.cutout, deps, stages);
-  const composed = await composeEdit(cut, job, { limits: deps.limits, ...(backgroundBytes ? { backgroundBytes } : {}) }, stages);
+  const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
+  let cut: Cutout;
+  let scene: Promise<RenderedScene> | undefined;
+  if (job.cutout.reuseAlpha && decoded.alpha) {
+    // An input that is already a cutout is its own matte: no network.
+    cut = { decoded, rgb: decoded.rgb, alpha: decoded.alpha, workingSize: 0 };
+  } else {
+    const segmenting = segmentStage(decoded, job.cutout, deps, stages);
+    // When the frame's size does not depend on the subject, paint the scene while the network runs
+    // (it runs in a worker thread); first let the segment stage hand its image to the worker.
+    const frame = frameBeforeSubject(job, decoded);
+    if (frame) {
+      await new Promise((resolve) => setImmediate(resolve));
+      scene = renderScene(job, frame, io, stages);
+      // awaited after the network; a failure must not count as unhandled meanwhile
+      scene.catch(() => undefined);
+    }
+    const matte = await segmenting;
+    // Refine and decontaminate at the size the subject will have in the frame, not at the photo's.
+    cut = await refineStage(decoded, matte, job.cutout, stages, viewSize(job, decoded, matte));
+  }
+  const composed = await composeEdit(cut, job, io, stages, scene);
   return {
     ...composed,
-    source: { width: cut.decoded.width, height: cut.decoded.height, format: cut.decoded.format, orientation: cut.decoded.orientation },
+    // output pixels per pixel of the photo as it came, whatever size it was refined at
+    scale: round((composed.scale * cut.decoded.width) / decoded.width, 4),
+    source: { width: decoded.width, height: decoded.height, format: decoded.format, orientation: decoded.orientation },
     ...(job.preset ? { preset: job.preset } : {}),
     warnings: job.warnings,
     model: deps.segmenter.model.id,
@@ -68,49 +94,68 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   };
 }
 
+/** The frame's size when it is known before the subject is (a fixed size, or the photo's). */
+function frameBeforeSubject(job: EditJob, decoded: { width: number; height: number }): { width: number; height: number } | undefined {
+  const size = job.layout.outputSize;
+  if (size.kind === 'fixed') return { width: size.width, height: size.height };
+  if (size.kind === 'original') return { width: decoded.width, height: decoded.height };
+  return undefined;
+}
+
+/**
+ * The size to refine at: the photo scaled to the placement the layout will give it, planned on
+ * the subject's box in the network's matte (within a pixel or two of the refined one). Undefined
+ * when the subject keeps most of its pixels anyway.
+ */
+function viewSize(job: EditJob, decoded: { width: number; height: number }, matte: NetworkMatte): { width: number; height: number } | undefined {
+  // An "original" frame is the photo's size and a "cropped" one follows the subject at full size.
+  if (job.layout.outputSize.kind !== 'fixed') return undefined;
+  const alpha = new Uint8Array(matte.data.length);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(Math.min(1, Math.max(0, matte.data[i]!)) * 255);
+  const box = subjectBox(alpha, matte.width, matte.height);
+  if (!box) return undefined;
+  const sx = decoded.width / matte.width;
+  const sy = decoded.height / matte.height;
+  const subject = { x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy };
+  const { placement } = planEditLayout(job, decoded, subject, sceneOf(job).described, null);
+  if (placement.scale >= VIEW_BELOW_SCALE) return undefined;
+  return { width: Math.max(1, Math.round(decoded.width * placement.scale)), height: Math.max(1, Math.round(decoded.height * placement.scale)) };
+}
+
 export type ComposedEdit = Pick<EditResult, 'image' | 'subject' | 'scale' | 'background' | 'shadow' | 'lighting'>;
 
 /**
  * Everything after the cutout: scene, layout, shadow, composite, encode. Separate so a cutout
  * can be laid on many backgrounds (the gallery) and the compose cost measured on its own (bench).
  */
-export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: DecodeLimits; backgroundBytes?: Uint8Array }, stages: StageRecorder): Promise<ComposedEdit> {
+export async function composeEdit(
+  cut: Cutout,
+  job: EditJob,
+  io: { limits: DecodeLimits; backgroundBytes?: Uint8Array },
+  stages: StageRecorder,
+  /** The scene, already being rendered at the frame's size (runEdit starts it during the network). */
+  rendered?: Promise<RenderedScene>,
+): Promise<ComposedEdit> {
   const { decoded } = cut;
-  const backgroundBytes = io.backgroundBytes;
-  if (job.background.type === 'image' && !backgroundBytes) throw new Error('composeEdit: an image background needs its bytes');
+  if (job.background.type === 'image' && !io.backgroundBytes) throw new Error('composeEdit: an image background needs its bytes');
   const found = subjectBox(cut.alpha, decoded.width, decoded.height);
   if (!found) {
     throw new GreenroomError('NO_SUBJECT', 'No subject was found in the photo (the matte is empty). Use a photo where the product stands out from its background, or try quality "best".', { width: decoded.width, height: decoded.height });
   }
   const source = { width: decoded.width, height: decoded.height };
-  const reserveBelow = job.shadow.mode === 'floating' ? FLOATING_GAP : job.shadow.mode === 'reflection' ? 0.12 : 0;
-  const ctx: LayoutContext = { source, subject: found, reserveBelow };
-  const frame = planLayout(job.layout, ctx);
-
-  // Templates and prompts describe a structured scene: worked out once, for the renderer and the layout (a podium).
-  const bg = job.background;
-  const parsed = bg.type === 'prompt' ? parsePrompt(bg.prompt) : undefined;
-  const described = parsed?.scene ?? (bg.type === 'template' ? getTemplate(bg.name)?.scene : undefined);
-
-  const scene = await stages.time('scene', async () => {
-    if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
-    if (bg.type === 'image') {
-      const rgb = await renderImageBackground({ bytes: backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
-      return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
-    }
-    if (described && (bg.type === 'prompt' || bg.type === 'template')) return renderBackground({ type: 'scene', scene: described }, frame.width, frame.height, bg.seed);
-    return renderBackground(bg, frame.width, frame.height, 0);
-  });
+  const { parsed, described } = sceneOf(job);
+  const { frame } = planEditLayout(job, source, found, described, null);
+  const scene = await (rendered ?? renderScene(job, frame, io, stages));
 
   const { placement, layer } = await stages.time('layout', async () => {
-    const stage = described ? podiumStage(job, described, frame) : undefined;
-    const placement = planLayout(job.layout, { ...ctx, defaultVertical: scene.horizon === null ? 'center' : 'bottom', ...(stage ? { stage } : {}) });
+    const { placement } = planEditLayout(job, source, found, described, scene.horizon);
     const grow = 2;
     const region = { x: found.x - grow, y: found.y - grow, width: found.width + 2 * grow, height: found.height + 2 * grow };
     const layer = placeSubject({ source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame });
     return { placement, layer };
   });
   if (!layer) throw new GreenroomError('INVALID_OPTION', 'layout: the subject ends up entirely outside the frame; check the alignment, padding and scaling.', { field: 'layout' });
+  const bg = job.background;
 
   const shadowParams = resolveShadow(job, scene.light);
   const { map, mirror } = await stages.time('shadow', () => {
@@ -142,6 +187,49 @@ export async function composeEdit(cut: Cutout, job: EditJob, io: { limits: Decod
     shadow: shadowParams ? { ...shadowParams } : { mode: 'none' },
     lighting: { mode: job.lighting.mode, ...(lit ? { stops: round(lit.stops, 3), gains: lit.gains.map((g) => round(g, 3)) as HarmonizeResult['gains'] } : {}) },
   };
+}
+
+export interface RenderedScene {
+  rgb: Uint8Array | null;
+  light: SceneLight;
+  horizon: number | null;
+  glossy: boolean;
+}
+
+/** The structured scene of a template or prompt (worked out once, for the renderer and the layout's podium). */
+function sceneOf(job: EditJob): { parsed?: PromptParse; described?: Scene } {
+  const bg = job.background;
+  const parsed = bg.type === 'prompt' ? parsePrompt(bg.prompt) : undefined;
+  const described = parsed?.scene ?? (bg.type === 'template' ? getTemplate(bg.name)?.scene : undefined);
+  return { ...(parsed ? { parsed } : {}), ...(described ? { described } : {}) };
+}
+
+/** The background at the frame's size. */
+function renderScene(job: EditJob, frame: { width: number; height: number }, io: { limits: DecodeLimits; backgroundBytes?: Uint8Array }, stages: StageRecorder): Promise<RenderedScene> {
+  const bg = job.background;
+  const { described } = sceneOf(job);
+  return stages.time('scene', async () => {
+    if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
+    if (bg.type === 'image') {
+      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
+      return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
+    }
+    if (described && (bg.type === 'prompt' || bg.type === 'template')) return renderBackground({ type: 'scene', scene: described }, frame.width, frame.height, bg.seed);
+    return renderBackground(bg, frame.width, frame.height, 0);
+  });
+}
+
+/**
+ * The frame and the subject's placement. `horizon` is the rendered scene's (null before it is
+ * known, or when it has none): it only moves the default vertical alignment, never the scale.
+ */
+function planEditLayout(job: EditJob, source: { width: number; height: number }, subject: Box, described: Scene | undefined, horizon: number | null): { frame: Placement; placement: Placement } {
+  const reserveBelow = job.shadow.mode === 'floating' ? FLOATING_GAP : job.shadow.mode === 'reflection' ? 0.12 : 0;
+  const ctx: LayoutContext = { source, subject, reserveBelow };
+  const frame = planLayout(job.layout, ctx);
+  const stage = described ? podiumStage(job, described, frame) : undefined;
+  const placement = planLayout(job.layout, { ...ctx, defaultVertical: horizon === null ? 'center' : 'bottom', ...(stage ? { stage } : {}) });
+  return { frame, placement };
 }
 
 /**

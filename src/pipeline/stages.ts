@@ -64,6 +64,9 @@ export class StageRecorder {
     const weight = this.#weights[stage];
     const metered = this.#meter?.start(stage, weight ? { weight } : {});
     let waitMs = 0;
+    // Listed in the order stages start (overlapping stages, such as the scene painted while the network runs, finish in any order).
+    const slot = this.stages.length;
+    this.stages.push({ stage, ms: 0, cpuMs: 0 });
     const control: StageControl = {
       queued: () => {
         const since = this.#clock.now();
@@ -80,7 +83,7 @@ export class StageRecorder {
       metered?.end();
       const timing: StageTiming = { stage, ms: round(this.#clock.now() - wall - waitMs), cpuMs: round(this.#clock.cpu() - cpu) };
       if (waitMs > 0) timing.waitMs = round(waitMs);
-      this.stages.push(timing);
+      this.stages[slot] = timing;
     }
   }
 

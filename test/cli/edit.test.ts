@@ -39,7 +39,7 @@ test('edit --preset amazon-main writes DIR/<name>.jpg at 2000x2000 and --json re
   assert.deepEqual([line.width, line.height], [2000, 2000]);
   assert.equal(line.preset, 'amazon-main');
   assert.deepEqual(line.background, { type: 'color' });
-  assert.deepEqual(Object.keys(line.stages), ['decode', 'segment', 'refine', 'scene', 'layout', 'shadow', 'compose', 'encode']);
+  assert.deepEqual(Object.keys(line.stages), ['decode', 'segment', 'scene', 'refine', 'layout', 'shadow', 'compose', 'encode']);
   const meta = await sharp(path.join(out, 'coffee.jpg')).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 2000, 2000]);
 });

@@ -44,7 +44,7 @@ describe('studio.edit on a real photo', () => {
       assert.ok(data[i]! >= 254 && data[i + 1]! >= 254 && data[i + 2]! >= 254, `corner ${x},${y} is white`);
     }
     assert.equal(Math.max(r.subject.width, r.subject.height), 1700);
-    assert.deepEqual(r.stages.map((s) => s.stage), ['decode', 'segment', 'refine', 'scene', 'layout', 'shadow', 'compose', 'encode']);
+    assert.deepEqual(r.stages.map((s) => s.stage), ['decode', 'segment', 'scene', 'refine', 'layout', 'shadow', 'compose', 'encode']);
     assert.deepEqual(r.warnings, []);
   });
 
@@ -124,5 +124,22 @@ describe('studio.edit on a real photo', () => {
     assert.ok(!r.stages.some((s) => s.stage === 'segment'), r.stages.map((s) => s.stage).join(','));
     assert.equal(r.image.width, 600);
     assert.ok(r.subject.width > 300);
+  });
+
+  test('a 12 MP phone JPEG into 2000x2000 is refined at the size it is placed at, framed as a full-resolution edit within 2 px', async () => {
+    const phone = await sharp(COFFEE).resize(4032, 3024, { fit: 'cover', kernel: 'lanczos3' }).jpeg({ quality: 90 }).toBuffer();
+    const spec = { background: 'template:white-marble', shadow: 'soft', layout: { outputSize: '2000x2000' }, export: { format: 'jpeg' }, cutout: { quality: 'fast', refine: false } } as const;
+    const fast = await studio.edit(phone, spec);
+    // the same edit composed from a cutout refined at the photo's full 12 MP
+    const full = await cutoutStages(phone, { quality: 'fast', refine: false, decontaminate: true }, { segmenter: await studio.segmenter(), limits }, new StageRecorder());
+    const before = await composeEdit(full, parseEditSpec(spec), { limits }, new StageRecorder());
+    for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(fast.subject[k] - before.subject[k]) <= 2, `subject ${k}: ${fast.subject[k]} vs ${before.subject[k]}`);
+    assert.ok(Math.abs(fast.scale - before.scale) < 0.002, `scale ${fast.scale} vs ${before.scale}`);
+    assert.equal(fast.source.width, 4032);
+    const a = await raw(fast.image.data);
+    const b = await raw(before.image.data);
+    let diff = 0;
+    for (let i = 0; i < a.data.length; i++) diff += Math.abs(a.data[i]! - b.data[i]!);
+    assert.ok(diff / a.data.length < 2, `mean difference ${(diff / a.data.length).toFixed(2)} levels`);
   });
 });

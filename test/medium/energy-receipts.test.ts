@@ -60,7 +60,7 @@ describe('energy receipts on results', () => {
 
   test('an edit carries stages for scene, layout, shadow, compose and encode too', async () => {
     const r = await studio.edit(photo('coffee.png'), { background: 'template:studio-grey', shadow: 'soft', layout: { outputSize: '800x800' } });
-    assert.deepEqual(r.energy!.stages.map((s) => s.stage), ['decode', 'segment', 'refine', 'scene', 'layout', 'shadow', 'compose', 'encode']);
+    assert.deepEqual(r.energy!.stages.map((s) => s.stage), ['decode', 'segment', 'scene', 'refine', 'layout', 'shadow', 'compose', 'encode']);
   });
 
   test('the ledger records every job', async () => {
