@@ -5,17 +5,21 @@ import type { ServerLoadResults } from './server-load.ts';
 import type { MachineInfo } from './machine.ts';
 import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
+import type { NetworkResults } from './network.ts';
+import type { PhoneResults } from './phone.ts';
 
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'speed' | 'quality' | 'compose' | 'energy' | 'server'>;
+  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
   waitedSeconds?: number;
   benchSeconds?: number;
+  network?: NetworkResults;
   speed?: SpeedResults;
+  phone?: PhoneResults;
   quality?: QualityResults & {
     foregrounds: Array<{ name: string; composites: string[]; groundTruth: string }>;
   };
@@ -43,6 +47,45 @@ function loadLine(label: string, l: { busyCores: number | null; benchCores: numb
   return `${label}: ${(l.wallMs / 1000).toFixed(0)} s, measured work ${l.benchCores.toFixed(2)} cores, other processes ${l.otherCores === null ? '?' : l.otherCores.toFixed(2)} cores`;
 }
 
+export function networkMarkdown(n: NetworkResults): string {
+  const out: string[] = ['## The network alone', ''];
+  out.push(
+    `seg.segment on ${n.photo} resized to the working size (normalisation, inference, the matte back), warm (${n.warmupRuns} warm-up runs each), ` +
+      `${n.rounds} rounds in which every variant runs once. Ratio: the median over rounds of (this run / the ${n.reference} run at the same size in that round).`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['model', 'precision', 'quality', 'px', 'median ms', `vs ${n.reference}`, 'CPU ms per run'],
+      n.variants.map((v) => [v.model, v.precision, v.quality, v.size, f(v.medianMs), `${f(v.ratioToReference, 3)}x`, f(v.cpuMs)]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push(`First runs of each session at the largest size (ms): ${Object.entries(n.warmupMs).map(([m, r]) => `${m} ${r.join(', ')}`).join('; ')}.`);
+  out.push(`- ${loadLine('rounds', n.load)}`);
+  return out.join('\n');
+}
+
+export function phoneMarkdown(p: PhoneResults): string {
+  const out: string[] = ['## 12 MP phone photos', ''];
+  out.push(
+    `${p.images.length} photos at 4032x3024 JPEG (${p.images.map((i) => `${i.name} ${(i.bytes / 1e6).toFixed(1)} MB`).join(', ')}), ${p.passes} passes, warm, sequential; ` +
+      `model ${p.model}, quality ${p.quality}. Between images the reference network (${p.referenceNetwork.model} at ${p.referenceNetwork.size}) runs alone: median ${f(p.referenceNetwork.medianMs)} ms; ` +
+      `each task is also given as the median of its time over that neighbouring reference run.`,
+  );
+  out.push('');
+  const row = (label: string, t: PhoneResults['cutout']): Cell[] => [label, f(t.latency.medianMs), f(t.latency.p90Ms), `${f(t.ratioToReferenceNetwork, 2)}x`, f(t.meanJ, 2), Object.entries(t.stagesMs).map(([k, v]) => `${k} ${f(v)}`).join(', ')];
+  const rows: Cell[][] = [row('cutout, full resolution PNG', p.cutout), row('edit to 2000x2000 JPEG (white-marble, soft shadow)', p.edit)];
+  if (p.peer) rows.push(['peer cutout (imgly medium, PNG)', f(p.peer.latency.medianMs), f(p.peer.latency.p90Ms), null, null, `${p.peer.images} images, CPU ${f(p.peer.cpuMsPerImage)} ms each`]);
+  out.push(table(['task', 'median ms', 'p90 ms', 'vs fp16 network alone', 'J (estimated)', 'mean ms per stage'], rows, ['l', 'r', 'r', 'r', 'r', 'l']));
+  out.push('');
+  if (p.cutoutSpeedupOverPeer) out.push(`greenroom's 12 MP cutout is ${p.cutoutSpeedupOverPeer}x faster than the peer's (median latency, same photos, same run).`);
+  if (p.peerSkipped) out.push(`Peer: ${p.peerSkipped}.`);
+  out.push(`- ${loadLine('phone section', p.load)}`);
+  return out.join('\n');
+}
+
 export function speedMarkdown(s: SpeedResults): string {
   const out: string[] = [];
   const src = s.images.map((i) => `${i.name} ${i.sourceWidth}x${i.sourceHeight} -> ${i.width}x${i.height}`).join(', ');
@@ -61,7 +104,7 @@ export function speedMarkdown(s: SpeedResults): string {
   const rows: Cell[][] = s.greenroom.map((g) => {
     const r = s.ratios.find((x) => x.quality === g.quality);
     return [
-      `greenroom ${g.quality}`,
+      `greenroom ${g.model} ${g.quality}`,
       g.workingSize,
       f(g.latency.medianMs),
       f(g.latency.p90Ms),
@@ -89,7 +132,7 @@ export function speedMarkdown(s: SpeedResults): string {
   }
   out.push(
     table(
-      ['engine', 'net px', 'median ms', 'p90 ms', 'network ms', 'e2e / network', 'img/min seq', 'img/min 2 in flight', 'vs peer seq', 'vs peer 2 in flight'],
+      ['engine', 'net px', 'median ms', 'p90 ms', 'fp16 network alone ms', 'e2e / fp16 network', 'img/min seq', 'img/min 2 in flight', 'vs peer seq', 'vs peer 2 in flight'],
       rows,
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
@@ -201,7 +244,9 @@ export function resultsMarkdown(r: BenchResults): string {
       `Studio.open (model load): ${Math.round(r.studioOpenMs)} ms.${r.benchSeconds ? ` Whole bench: ${Math.round(r.benchSeconds)} s${r.waitedSeconds ? ` (after ${r.waitedSeconds} s waiting for a quiet machine)` : ''}.` : ''}`,
     '',
   ];
+  if (r.network) parts.push(networkMarkdown(r.network), '');
   if (r.speed) parts.push(speedMarkdown(r.speed), '');
+  if (r.phone) parts.push(phoneMarkdown(r.phone), '');
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');

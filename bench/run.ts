@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only speed|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
+ *   --only network|speed|phone|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -16,6 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Studio } from '../src/index.ts';
 import { runCompose } from './compose.ts';
+import { runNetwork } from './network.ts';
+import { runPhone } from './phone.ts';
 import { runEnergy } from './energy.ts';
 import { runServerLoad } from './server-load.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
@@ -26,8 +28,11 @@ import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 
+const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server'] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface Flags {
-  only: 'speed' | 'quality' | 'compose' | 'energy' | 'server' | null;
+  only: Section | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -42,9 +47,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy' && v !== 'server') throw new Error(`--only takes speed, quality, compose, energy or server, got ${v}`);
-      flags.only = v;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy|server, --quick, --no-peer, --wait-quiet[=seconds]`);
+      if (!SECTIONS.includes(v as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')}, got ${v}`);
+      flags.only = v as Section;
+    } else throw new Error(`Unknown flag ${a}. Flags: --only ${SECTIONS.join('|')}, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -57,6 +62,9 @@ async function waitQuiet(seconds: number, log: (s: string) => void): Promise<voi
     await new Promise((r) => setTimeout(r, 15_000));
   }
 }
+
+/** Models timed by the network section besides the reference (fp16). */
+const NETWORK_MODELS = ['isnet-int8'];
 
 export async function main(argv: string[]): Promise<BenchResults> {
   const flags = parseFlags(argv);
@@ -75,7 +83,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: flags.quick ? 'quick' : 'full',
-    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose', 'energy', 'server'],
+    sections: flags.only ? [flags.only] : [...SECTIONS],
     machine,
     studioOpenMs: Math.round(studioOpenMs),
     ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
@@ -85,6 +93,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
     const dataset = await buildDataset(async () => studio);
     log(`  ${dataset.speed.length} speed images, ${dataset.quality.length} composites`);
 
+    if (results.sections.includes('network')) {
+      log('network alone, each precision and working size (ratios to fp16 in the same rounds)...');
+      results.network = await runNetwork(studio, { models: NETWORK_MODELS, rounds: flags.quick ? 3 : 9, log });
+    }
     if (results.sections.includes('speed')) {
       log('speed...');
       results.speed = await runSpeed(studio, {
@@ -92,6 +104,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
         peer: flags.peer,
         log,
       });
+    }
+    if (results.sections.includes('phone')) {
+      log('12 MP phone JPEGs: cutouts and 2000x2000 edits, the fp16 network timed between them, the peer...');
+      results.phone = await runPhone(studio, { ...(flags.quick ? { passes: 1, peerImages: 2 } : { passes: 3 }), peer: flags.peer, log });
     }
     if (results.sections.includes('quality')) {
       log('quality...');

@@ -17,6 +17,7 @@ import sharp from 'sharp';
 import { QUALITIES, Studio, type Quality, type StageTiming } from '../src/index.ts';
 import { buildSpeedSet, type SpeedImage } from './dataset.ts';
 import { loadReport, loadSnapshot, ownCpuMs, type LoadReport } from './load.ts';
+import { REFERENCE_MODEL } from './network.ts';
 import { isMain } from './paths.ts';
 import { runPeer } from './peer.ts';
 import { mean, median, pool, quantile, round } from './stats.ts';
@@ -45,9 +46,11 @@ export interface GreenroomSpeed {
   stagesMs: Record<string, number>;
   /** Mean process CPU ms per stage. */
   stagesCpuMs: Record<string, number>;
-  /** seg.segment alone at workingSize: every run and the median. */
-  network: { runsMs: number[]; medianMs: number };
-  /** Median end-to-end latency / median network-only time. */
+  /** The model the cutouts ran. */
+  model: string;
+  /** The reference network (fp16) alone at workingSize, timed between the passes: every run and the median. */
+  network: { model: string; runsMs: number[]; medianMs: number };
+  /** Median end-to-end latency / median reference-network time. */
   endToEndOverNetwork: number;
   sequential: Throughput;
   pool2: Throughput;
@@ -114,8 +117,9 @@ function throughput(images: number, ms: number): Throughput {
   return { images, seconds: round(ms / 1000, 1), imagesPerMinute: round((images * 60_000) / ms, 1) };
 }
 
+/** The reference network (fp16) alone at `size`: the yardstick timed in the same moments as the cutouts. */
 async function networkRuns(studio: Studio, image: SpeedImage, size: number, runs: number): Promise<number[]> {
-  const seg = await studio.segmenter();
+  const seg = await studio.segmenter(REFERENCE_MODEL);
   const { data } = await sharp(image.file).removeAlpha().resize(size, size, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
   const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
   const out: number[] = [];
@@ -134,9 +138,11 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
   const start = loadSnapshot();
   const cpu0 = ownCpuMs();
 
-  // Warm-up: the first run at a new size allocates for that shape.
+  // Warm-up: the first runs of a session at a new size are slower (allocation for that shape).
   const warm = await studio.cutout(files[0], { quality });
   const size = warm.workingSize;
+  await studio.cutout(files[1] ?? files[0], { quality });
+  await networkRuns(studio, images[0], size, 2);
   // Network-only runs interleaved with the passes (one before each, one at the end), so both
   // see the same conditions on a machine whose load varies.
   const networkMs: number[] = [];
@@ -180,7 +186,8 @@ export async function speedGreenroom(studio: Studio, images: readonly SpeedImage
     latency,
     stagesMs,
     stagesCpuMs,
-    network: { runsMs: networkMs.map((x) => round(x)), medianMs: round(netMedian) },
+    model: warm.model,
+    network: { model: REFERENCE_MODEL, runsMs: networkMs.map((x) => round(x)), medianMs: round(netMedian) },
     endToEndOverNetwork: round(latency.medianMs / netMedian, 3),
     sequential: throughput(files.length * passes, seqMs),
     pool2: throughput(files.length * poolPasses, poolMs),
@@ -225,8 +232,8 @@ export async function runSpeed(studio: Studio, options: SpeedOptions = {}): Prom
     const r = await speedGreenroom(studio, images, quality, options);
     greenroom.push(r);
     log(
-      `  greenroom ${quality.padEnd(8)} ${r.workingSize}px: median ${r.latency.medianMs} ms, p90 ${r.latency.p90Ms} ms, network ${r.network.medianMs} ms (x${r.endToEndOverNetwork}), ` +
-        `${r.sequential.imagesPerMinute} img/min sequential, ${r.pool2.imagesPerMinute} img/min 2 in flight  [other load ${r.load.otherCores ?? '?'} cores]`,
+      `  greenroom ${quality.padEnd(8)} ${r.workingSize}px: median ${r.latency.medianMs} ms, p90 ${r.latency.p90Ms} ms, fp16 network alone ${r.network.medianMs} ms (x${r.endToEndOverNetwork}), ` +
+        `(${r.model}) ${r.sequential.imagesPerMinute} img/min sequential, ${r.pool2.imagesPerMinute} img/min 2 in flight  [other load ${r.load.otherCores ?? '?'} cores]`,
     );
   }
   let peer: PeerSpeed | null = null;
