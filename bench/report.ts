@@ -294,7 +294,7 @@ export function serverMarkdown(s: ServerLoadResults): string {
     '## Server under load (loopback)',
     '',
     `\`greenroom serve\` in a child process (started and model warm in ${s.startupMs} ms); clients POST the ~1.5 MP speed photos to /v1/cutout with default options. ` +
-      `The server runs 2 images at once with 8 waiting and answers 429 + Retry-After beyond; clients wait and retry. Peak server RSS: ${s.peakRssMB} MB.`,
+      `The server runs 2 images at once with 8 waiting and answers 429 + Retry-After beyond; clients wait and retry. Server resident memory: ${s.startRssMB ?? "?"} MB at start, ${s.idleAfter20RssMB ?? "?"} MB idle after 20 cutouts, peak ${s.peakRssMB} MB over the run.`,
     '',
     table(
       ['clients', 'requests', 'ok', '429 (retried)', 'other errors', 'p50 ms', 'p95 ms', 'images / min'],

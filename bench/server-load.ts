@@ -29,7 +29,12 @@ export interface LoadLevel {
 
 export interface ServerLoadResults {
   levels: LoadLevel[];
+  /** Highest resident memory of the server process over the whole run (VmHWM). */
   peakRssMB: number;
+  /** Resident memory once the server answers /health (model loaded and warm). */
+  startRssMB: number;
+  /** Resident memory 3 s after 20 sequential cutouts, before the load levels: what an idle server holds. */
+  idleAfter20RssMB: number;
   startupMs: number;
 }
 
@@ -44,9 +49,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-function peakRss(pid: number): number {
+/** A /proc/<pid>/status memory field in MB: VmHWM (peak resident) or VmRSS (resident now). */
+function procMemory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -77,8 +83,20 @@ export async function runServerLoad(opts: { log?: (s: string) => void; quick?: b
     await new Promise((r) => setTimeout(r, 100));
   }
   const startupMs = round(performance.now() - t0);
+  const startRssMB = round(procMemory(child.pid!, 'VmRSS'));
   const levels: LoadLevel[] = [];
   try {
+    for (let i = 0; i < 20; i++) {
+      const body = bodies[i % bodies.length]!;
+      const form = new FormData();
+      form.append('image_file', new Blob([body.bytes]), body.name);
+      const res = await fetch(`${url}/v1/cutout`, { method: 'POST', body: form });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`warm-up cutout ${i} answered ${res.status}`);
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleAfter20RssMB = round(procMemory(child.pid!, 'VmRSS'));
+    opts.log?.(`  resident memory: ${startRssMB} MB at start, ${idleAfter20RssMB} MB idle after 20 cutouts`);
     for (const [clients, total] of opts.quick ? LEVELS.map(([c, n]) => [c, Math.ceil(n / 2)] as [number, number]) : LEVELS) {
       let next = 0, throttled = 0, errors = 0, ok = 0;
       const latencies: number[] = [];
@@ -110,7 +128,7 @@ export async function runServerLoad(opts: { log?: (s: string) => void; quick?: b
       opts.log?.(`  ${clients} client(s): p50 ${level.p50Ms} ms, p95 ${level.p95Ms} ms, ${level.imagesPerMin} img/min, ${throttled} x 429 (retried), ${errors} errors`);
       levels.push(level);
     }
-    return { levels, peakRssMB: round(peakRss(child.pid!)), startupMs };
+    return { levels, peakRssMB: round(procMemory(child.pid!, 'VmHWM')), startRssMB, idleAfter20RssMB, startupMs };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
