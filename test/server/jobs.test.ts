@@ -14,7 +14,7 @@ import { Studio } from '../../src/studio.ts';
 import { openEmbeddedQueue, type EmbeddedQueue, type JobRunner } from '../../src/jobs/embedded.ts';
 import { jobsRoutes } from '../../src/server/routes/jobs.ts';
 import type { JobStatus } from '../../src/jobs/types.ts';
-import { fakeSegmenterFactory, smallPhoto, waitForEnd, zipEntryNames } from '../helpers/jobs.ts';
+import { fakeSegmenterFactory, smallPhoto, streamToBuffer, waitForEnd, zipEntryNames } from '../helpers/jobs.ts';
 
 type Part = { name: string; value: string } | { name: string; filename: string; data: Buffer; type?: string };
 
@@ -151,7 +151,7 @@ describe('/v1/jobs', () => {
     assert.equal(ok.statusCode, 202, ok.body);
     const s = await waitForEnd(queue, ok.json().id);
     assert.equal(s.state, 'done', JSON.stringify(s.items));
-    const { data } = await sharp((await queue.output(s.id, 0))!).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(await streamToBuffer((await queue.openOutput(s.id, 0))!)).raw().toBuffer({ resolveWithObject: true });
     assert.ok(Math.abs(data[0]! - 0x33) < 12 && Math.abs(data[2]! - 0xaa) < 12, `corner pixel ${data[0]},${data[1]},${data[2]} is the uploaded background`);
     for (const spec of ['{"background":"image:/etc/passwd"}', '{"background":{"type":"image","file":"/etc/hostname"}}']) {
       const res = await submit([...images(1), { name: 'spec', value: spec }]);
@@ -171,7 +171,7 @@ describe('/v1/jobs', () => {
       [images(21), 413, 'GREENROOM_ERR_UPLOAD_TOO_LARGE'],
       [[{ name: 'image_file', filename: 'huge.png', data: Buffer.alloc(2_100_000) }], 413, 'GREENROOM_ERR_UPLOAD_TOO_LARGE'],
     ];
-    const before = queue.depth();
+    const before = await queue.depth();
     for (const [parts, status, code, field] of cases) {
       const res = await submit(parts);
       assert.equal(res.statusCode, status, `${code}: ${res.body}`);
@@ -183,7 +183,7 @@ describe('/v1/jobs', () => {
     const json = await app.inject({ method: 'POST', url: '/v1/jobs', payload: { files: [] } });
     assert.equal(json.statusCode, 400);
     assert.equal(json.json().code, 'GREENROOM_ERR_MISSING_IMAGE');
-    assert.deepEqual(queue.depth(), before);
+    assert.deepEqual(await queue.depth(), before);
   });
 
   test('unknown jobs are 404 JOB_NOT_FOUND; malformed ids 400', async () => {
