@@ -58,6 +58,7 @@ const ItemSchema = {
       required: ['name', 'bytes', 'mime', 'width', 'height'],
     },
     energyJ: { type: 'number' },
+    worker: { type: 'string', description: 'Fleet: the worker that finished (or is running) the item' },
   },
   required: ['index', 'name', 'state'],
 } as const;
