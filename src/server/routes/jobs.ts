@@ -246,7 +246,7 @@ async function receiveJob(request: FastifyRequest, queue: JobQueue, opts: { maxF
   let formKey: string | undefined;
   let files = 0;
   try {
-    for await (const part of request.parts({ limits: { files: maxFiles + 1, fields: 16, ...(maxFileBytes !== undefined ? { fileSize: maxFileBytes } : {}) } })) {
+    for await (const part of request.parts({ limits: { files: maxFiles + 1, fields: 16, parts: maxFiles + 17, ...(maxFileBytes !== undefined ? { fileSize: maxFileBytes } : {}) } })) {
       if (part.type === 'file') {
         if (FILE_FIELDS.has(part.fieldname)) {
           if (files >= maxFiles) throw new GreenroomError('UPLOAD_TOO_LARGE', `A job takes at most ${maxFiles} images; split the batch.`, { field: part.fieldname, limit: maxFiles });
