@@ -24,17 +24,30 @@ export interface StagedJob {
 
 export type CommitStaged = (staged: StagedJob) => Promise<{ id: string; created: boolean }>;
 
+/** Told when an upload writes its first input and when it is over (committed or aborted): the fleet tracks uploads in flight, to sweep those whose server died. */
+export interface UploadHooks {
+  started?(id: string): Promise<unknown>;
+  ended?(id: string): Promise<unknown>;
+}
+
 export class StorageUpload implements JobUpload {
   readonly id = crypto.randomUUID();
   readonly #storage: Storage;
   readonly #commit: CommitStaged;
   readonly #names: string[] = [];
+  readonly #hooks: UploadHooks;
   #hasBackground = false;
+  #started: Promise<unknown> | undefined;
   #state: 'open' | 'committed' | 'aborted' = 'open';
 
-  constructor(storage: Storage, commit: CommitStaged) {
+  constructor(storage: Storage, commit: CommitStaged, hooks: UploadHooks = {}) {
     this.#storage = storage;
     this.#commit = commit;
+    this.#hooks = hooks;
+  }
+
+  #start(): Promise<unknown> {
+    return (this.#started ??= this.#hooks.started?.(this.id) ?? Promise.resolve());
   }
 
   get count(): number {
@@ -45,12 +58,14 @@ export class StorageUpload implements JobUpload {
     this.#assertOpen();
     const index = this.#names.length;
     this.#names.push(displayName(name));
+    await this.#start();
     await this.#storage.put(inputKey(this.id, index), data, options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {});
   }
 
   async setBackground(data: Readable | Uint8Array, options: { maxBytes?: number } = {}): Promise<void> {
     this.#assertOpen();
     this.#hasBackground = true;
+    await this.#start();
     await this.#storage.put(backgroundKey(this.id), data, options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {});
   }
 
@@ -65,6 +80,7 @@ export class StorageUpload implements JobUpload {
     try {
       const res = await this.#commit({ id: this.id, names: [...this.#names], hasBackground: this.#hasBackground, job, ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}) });
       if (!res.created) await this.#storage.deletePrefix(jobPrefix(this.id));
+      if (this.#started) await this.#hooks.ended?.(this.id);
       return res;
     } catch (err) {
       this.#state = 'open';
@@ -76,6 +92,7 @@ export class StorageUpload implements JobUpload {
     if (this.#state !== 'open') return;
     this.#state = 'aborted';
     await this.#storage.deletePrefix(jobPrefix(this.id));
+    if (this.#started) await this.#hooks.ended?.(this.id);
   }
 
   #assertOpen(): void {

@@ -9,6 +9,7 @@
  *   greenroom:idem:<sha256>     the job id an Idempotency-Key made
  *   greenroom:jobs              sorted set: job ids by creation time (retention)
  *   greenroom:enqueue           sorted set: jobs whose BullMQ items may not all be added yet
+ *   greenroom:uploads           sorted set: uploads in progress by start time (a dead server's are swept)
  *   greenroom:events            stream: item and state changes, written with them (SSE everywhere)
  *   greenroom:workers:done      hash: worker → items done;  greenroom:workers:failed likewise
  *   greenroom:stats             hash: itemMs (moving mean of item time, for Retry-After)
@@ -21,6 +22,7 @@ export const K = {
   idem: (key: string) => `greenroom:idem:${crypto.createHash('sha256').update(key).digest('hex')}`,
   jobs: 'greenroom:jobs',
   enqueue: 'greenroom:enqueue',
+  uploads: 'greenroom:uploads',
   events: 'greenroom:events',
   workersDone: 'greenroom:workers:done',
   workersFailed: 'greenroom:workers:failed',

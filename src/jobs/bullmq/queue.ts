@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { GreenroomError } from '../../errors.ts';
 import type { Storage } from '../../storage/types.ts';
 import { JOB_ID_PATTERN, outputNames } from '../files.ts';
-import { JOBS_PREFIX, jobPrefix, outputKey } from '../keys.ts';
+import { jobPrefix, outputKey } from '../keys.ts';
 import { jobNotFound, positive } from '../spec.ts';
 import type { JobEvent, JobQueue, JobStatus, JobUpload, QueueStats, SubmitRequest } from '../types.ts';
 import { StorageUpload, submitFiles, type StagedJob } from '../upload.ts';
@@ -49,7 +49,7 @@ export interface FleetQueueOptions {
 const DEFAULT_ITEM_SECONDS = 3;
 /** A job still in the enqueue set after this long lost its server between record and enqueue. */
 const ENQUEUE_GRACE_MS = 10_000;
-/** Uploads without a job record older than this are abandoned (their server died mid-upload). */
+/** Uploads in progress for longer than this were abandoned (their server died mid-upload). */
 const ORPHAN_MS = 3_600_000;
 
 export async function openFleetQueue(options: FleetQueueOptions): Promise<FleetQueue> {
@@ -110,7 +110,10 @@ export class FleetQueue implements JobQueue {
 
   upload(): JobUpload {
     this.#assertOpen();
-    return new StorageUpload(this.#storage, (staged) => this.#commit(staged));
+    return new StorageUpload(this.#storage, (staged) => this.#commit(staged), {
+      started: (id) => this.#client.zadd(K.uploads, this.#now(), id),
+      ended: (id) => this.#client.zrem(K.uploads, id),
+    });
   }
 
   findByIdempotencyKey(key: string): Promise<string | null> {
@@ -218,12 +221,10 @@ export class FleetQueue implements JobQueue {
       await this.store.delete(id);
       await this.#storage.deletePrefix(jobPrefix(id));
     }
-    for (const dir of await this.#storage.children(JOBS_PREFIX)) {
-      if (!JOB_ID_PATTERN.test(dir) || (await this.store.exists(dir))) continue;
-      let newest = 0;
-      for await (const o of this.#storage.list(jobPrefix(dir))) newest = Math.max(newest, o.modifiedMs);
-      // Still being uploaded, or committed a moment ago: only old leftovers go.
-      if (this.#now() - newest > ORPHAN_MS && !(await this.store.exists(dir))) await this.#storage.deletePrefix(jobPrefix(dir));
+    // Uploads started over an hour ago and never committed nor aborted: their server died.
+    for (const id of await this.#client.zrangebyscore(K.uploads, '-inf', this.#now() - ORPHAN_MS, 'LIMIT', 0, 100)) {
+      if (JOB_ID_PATTERN.test(id) && !(await this.store.exists(id))) await this.#storage.deletePrefix(jobPrefix(id));
+      await this.#client.zrem(K.uploads, id);
     }
     return ids.length;
   }
