@@ -4,6 +4,8 @@
  *
  * Flags:
  *   --only speed|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
+ *   --only fleet           the fleet (BullMQ on Redis) against the embedded queue: bench/fleet.ts,
+ *                          written to results/fleet.json and fleet.md
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -18,6 +20,7 @@ import { Studio } from '../src/index.ts';
 import { runCompose } from './compose.ts';
 import { runEnergy } from './energy.ts';
 import { runServerLoad } from './server-load.ts';
+import { runFleetBench } from './fleet.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
@@ -27,7 +30,7 @@ import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 
 interface Flags {
-  only: 'speed' | 'quality' | 'compose' | 'energy' | 'server' | null;
+  only: 'speed' | 'quality' | 'compose' | 'energy' | 'server' | 'fleet' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -42,9 +45,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy' && v !== 'server') throw new Error(`--only takes speed, quality, compose, energy or server, got ${v}`);
+      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy' && v !== 'server' && v !== 'fleet') throw new Error(`--only takes speed, quality, compose, energy, server or fleet, got ${v}`);
       flags.only = v;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy|server, --quick, --no-peer, --wait-quiet[=seconds]`);
+    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy|server|fleet, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -58,9 +61,15 @@ async function waitQuiet(seconds: number, log: (s: string) => void): Promise<voi
   }
 }
 
-export async function main(argv: string[]): Promise<BenchResults> {
+export async function main(argv: string[]): Promise<BenchResults | undefined> {
   const flags = parseFlags(argv);
   const log = (s: string) => console.log(s);
+  if (flags.only === 'fleet') {
+    // Its own processes and results file (results/fleet.md): no studio here.
+    if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
+    await runFleetBench({ log, quick: flags.quick });
+    return undefined;
+  }
   const tWait = performance.now();
   if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
   const waitedSeconds = Math.round((performance.now() - tWait) / 1000);
