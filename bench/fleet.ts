@@ -96,11 +96,11 @@ async function submit(url: string, photos: { name: string; bytes: Buffer }[]): P
   return ((await res.json()) as { id: string }).id;
 }
 
+/** Waits for the job's end on its event stream (no polling: the measured Redis load is the fleet's own), then reads the status once. */
 async function finished(url: string, id: string): Promise<{ done: number; total: number }> {
-  return until(`job ${id}`, async () => {
-    const s = (await (await fetch(`${url}/v1/jobs/${id}`)).json()) as { state: string; done: number; total: number };
-    return ['done', 'failed', 'cancelled'].includes(s.state) ? s : undefined;
-  });
+  const res = await fetch(`${url}/v1/jobs/${id}/events`);
+  for await (const chunk of res.body!) void chunk; // the server ends the stream with the job
+  return (await (await fetch(`${url}/v1/jobs/${id}`)).json()) as { done: number; total: number };
 }
 
 /** One configuration: the server (embedded, or --no-worker plus workers), a warm-up image, then the measured batch. */

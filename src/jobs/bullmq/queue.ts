@@ -117,10 +117,14 @@ export class FleetQueue implements JobQueue {
   }
 
   findByIdempotencyKey(key: string): Promise<string | null> {
-    return this.store.findByIdempotencyKey(key);
+    return unavailable(this.store.findByIdempotencyKey(key));
   }
 
-  async #commit(staged: StagedJob): Promise<{ id: string; created: boolean }> {
+  #commit(staged: StagedJob): Promise<{ id: string; created: boolean }> {
+    return unavailable(this.#record(staged));
+  }
+
+  async #record(staged: StagedJob): Promise<{ id: string; created: boolean }> {
     this.#assertOpen();
     const count = staged.names.length;
     const queuedItems = await this.#waitingItems();
@@ -168,7 +172,7 @@ export class FleetQueue implements JobQueue {
 
   async get(id: string): Promise<JobStatus | null> {
     if (!JOB_ID_PATTERN.test(id)) return null;
-    return this.store.status(id);
+    return unavailable(this.store.status(id));
   }
 
   subscribe(id: string, listener: (e: JobEvent) => void): () => void {
@@ -177,14 +181,14 @@ export class FleetQueue implements JobQueue {
 
   async openOutput(id: string, index: number): Promise<Readable | null> {
     if (!JOB_ID_PATTERN.test(id) || !Number.isInteger(index) || index < 0) return null;
-    const [item, ext] = await Promise.all([this.store.item(id, index), this.store.ext(id)]);
+    const [item, ext] = await unavailable(Promise.all([this.store.item(id, index), this.store.ext(id)]));
     if (!item || item.state !== 'done' || !ext) return null;
     return this.#storage.read(outputKey(id, index, ext));
   }
 
   async zip(id: string): Promise<NodeJS.ReadableStream> {
-    const status = JOB_ID_PATTERN.test(id) ? await this.store.status(id) : null;
-    const ext = status ? await this.store.ext(id) : null;
+    const status = JOB_ID_PATTERN.test(id) ? await unavailable(this.store.status(id)) : null;
+    const ext = status ? await unavailable(this.store.ext(id)) : null;
     if (!status || !ext) throw jobNotFound(id);
     const entries = status.items.filter((i) => i.state === 'done' && i.output).map((i) => ({ key: outputKey(id, i.index, ext), name: i.output!.name, bytes: i.output!.bytes }));
     return zipFromStorage(this.#storage, entries);
@@ -192,7 +196,7 @@ export class FleetQueue implements JobQueue {
 
   async cancel(id: string): Promise<boolean> {
     if (!JOB_ID_PATTERN.test(id)) return false;
-    const cancelled = await this.store.cancel(id, this.#now());
+    const cancelled = await unavailable(this.store.cancel(id, this.#now()));
     if (!cancelled) return false;
     // Their BullMQ jobs would only be skipped by a worker; removing them keeps the queue's depth true.
     await Promise.all(cancelled.map((i) => this.bull.remove(bullJobId(id, i)).catch(() => 0)));
@@ -254,6 +258,19 @@ export class FleetQueue implements JobQueue {
     const perItem = ((await this.store.meanItemMs()) ?? DEFAULT_ITEM_SECONDS * 1000) / 1000;
     const workers = Math.max(1, await this.bull.getWorkersCount());
     return Math.max(1, Math.min(3600, Math.ceil((perItem * Math.max(1, queuedItems / 10)) / workers)));
+  }
+}
+
+/** Redis errors (down, restarting, unreachable) as QUEUE_UNAVAILABLE (503), so a client knows to retry. */
+async function unavailable<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    const e = err as { name?: string; code?: string; message?: string };
+    if (e.name === 'MaxRetriesPerRequestError' || e.code === 'ECONNREFUSED' || /Connection is closed|ECONNREFUSED|ECONNRESET|LOADING/.test(e.message ?? '')) {
+      throw new GreenroomError('QUEUE_UNAVAILABLE', 'The job queue (Redis) is unreachable or restarting; retry in a few seconds.', { retryAfterSeconds: 5 }, { cause: err });
+    }
+    throw err;
   }
 }
 
