@@ -30,9 +30,12 @@ export interface FleetRun {
   images: number;
   wallS: number;
   imagesPerMin: number;
-  /** Fleet only: Redis commands per item and Redis CPU (user + sys) per item over the batch. */
+  /** Fleet only: Redis commands per item (those run inside Lua scripts included) and Redis CPU (user + sys) per item over the batch. */
   redisCommandsPerItem?: number;
   redisCpuMsPerItem?: number;
+  /** Fleet only, from a second batch watched with MONITOR: commands sent by clients (round trips, pipelined ones counted each) and run inside scripts, per item. */
+  roundTripsPerItem?: number;
+  scriptCommandsPerItem?: number;
 }
 
 export interface FleetBenchResults {
@@ -127,6 +130,30 @@ async function runMode(mode: FleetRun['mode'], photos: { name: string; bytes: Bu
     const wallS = (performance.now() - t0) / 1000;
     const after = redis ? info(redis) : undefined;
     if (s.done !== photos.length) throw new Error(`${mode}: ${s.done} of ${photos.length} done`);
+    // A second, smaller batch watched with MONITOR (which costs Redis CPU, so not during the timed one).
+    let trips: { roundTripsPerItem: number; scriptCommandsPerItem: number } | undefined;
+    if (redis) {
+      const few = photos.slice(0, 4);
+      const monitor = spawn('redis-cli', ['-p', String(redis.port), 'monitor'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let client = 0;
+      let script = 0;
+      let rest = '';
+      monitor.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        const lines = (rest + d).split('\n');
+        rest = lines.pop() ?? '';
+        for (const l of lines) {
+          if (/^\d+\.\d+ \[\d+ lua\]/.test(l)) script++;
+          else if (/^\d+\.\d+ \[\d+ [\d.:]+\]/.test(l)) client++;
+        }
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const c0 = client;
+      const s0 = script;
+      await finished(url, await submit(url, few));
+      await new Promise((r) => setTimeout(r, 300));
+      monitor.kill();
+      trips = { roundTripsPerItem: round((client - c0) / few.length, 1), scriptCommandsPerItem: round((script - s0) / few.length, 1) };
+    }
     const run: FleetRun = {
       mode,
       workers: Math.max(1, workers),
@@ -137,8 +164,9 @@ async function runMode(mode: FleetRun['mode'], photos: { name: string; bytes: Bu
       ...(before && after
         ? { redisCommandsPerItem: round((after.commands - before.commands) / photos.length, 1), redisCpuMsPerItem: round((after.cpuMs - before.cpuMs) / photos.length, 2) }
         : {}),
+      ...(trips ?? {}),
     };
-    log(`  ${mode}: ${run.images} images in ${run.wallS} s, ${run.imagesPerMin} img/min${run.redisCommandsPerItem !== undefined ? `, Redis ${run.redisCommandsPerItem} commands and ${run.redisCpuMsPerItem} ms CPU per item` : ''}`);
+    log(`  ${mode}: ${run.images} images in ${run.wallS} s, ${run.imagesPerMin} img/min${run.redisCommandsPerItem !== undefined ? `, Redis ${run.redisCommandsPerItem} commands and ${run.redisCpuMsPerItem} ms CPU per item; ${run.roundTripsPerItem} round trips and ${run.scriptCommandsPerItem} commands inside scripts per item (MONITOR, 4 images)` : ''}`);
     return run;
   } finally {
     for (const c of children) await stop(c);
@@ -220,16 +248,17 @@ export async function runFleetBench(opts: { log?: (s: string) => void; quick?: b
 
 export function fleetMarkdown(r: FleetBenchResults): string {
   const m = r.machine;
-  const rows = r.runs.map((x) => `| ${x.mode} | ${x.workers} x ${x.threadsPerWorker} | ${x.images} | ${x.wallS} | ${x.imagesPerMin} | ${x.redisCommandsPerItem ?? '–'} | ${x.redisCpuMsPerItem ?? '–'} |`);
+  const rows = r.runs.map((x) => `| ${x.mode} | ${x.workers} x ${x.threadsPerWorker} | ${x.images} | ${x.wallS} | ${x.imagesPerMin} | ${x.redisCommandsPerItem ?? '–'} | ${x.redisCpuMsPerItem ?? '–'} | ${x.roundTripsPerItem ?? '–'} |`);
   return `# greenroom fleet bench, ${r.date.slice(0, 10)}
 
 ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}. No GPU. 1-min load average at start: ${r.loadAvgAtStart} (the machine is shared: figures are noisy).
 Same batch each time: ~1.5 MP photos, an edit (white background, 1200x1200 JPEG) at the default quality, submitted over HTTP; wall time from submit to the last result, after a warm-up image per worker. Redis 7 (Debian redis-server), AOF on with fsync always, on loopback; storage a local folder.
 
-| mode | workers x threads | images | wall s | images / min | Redis commands / item | Redis CPU ms / item |
-|---|---|--:|--:|--:|--:|--:|
+| mode | workers x threads | images | wall s | images / min | Redis commands / item (incl. inside scripts) | Redis CPU ms / item | client round trips / item |
+|---|---|--:|--:|--:|--:|--:|--:|
 ${rows.join('\n')}
 
+- Round trips: commands sent to Redis by the server, the workers and the bench's event stream, counted with MONITOR on a second batch of 4 images (pipelined commands counted each); every other figure is from the timed batch without MONITOR.
 - The fleet's overhead per item against the embedded queue (1 worker, same threads): ${r.overheadPerItemMs} ms.
 - An idle fleet (a server, ${r.idle.workers} workers): ${r.idle.commandsPerSecond} Redis commands/s, ${r.idle.cpuMsPerSecond} ms of Redis CPU per second.
 - Submit to start on an idle fleet (HTTP upload of one photo, to the worker's claim): p50 ${r.submitToStart.p50Ms} ms, p95 ${r.submitToStart.p95Ms} ms, max ${r.submitToStart.maxMs} ms over ${r.submitToStart.jobs} jobs.
