@@ -33,6 +33,12 @@ export interface FleetRun {
   /** Fleet only: Redis commands per item (those run inside Lua scripts included) and Redis CPU (user + sys) per item over the batch. */
   redisCommandsPerItem?: number;
   redisCpuMsPerItem?: number;
+  /** The same, less what the fleet costs Redis when idle over the same time (measured just before): the coordination of the items themselves. */
+  netCommandsPerItem?: number;
+  netCpuMsPerItem?: number;
+  /** Idle fleet just before the batch: Redis commands and CPU per second. */
+  idleCommandsPerSecond?: number;
+  idleCpuMsPerSecond?: number;
   /** Fleet only, from a second batch watched with MONITOR: commands sent by clients (round trips, pipelined ones counted each) and run inside scripts, per item. */
   roundTripsPerItem?: number;
   scriptCommandsPerItem?: number;
@@ -123,6 +129,13 @@ async function runMode(mode: FleetRun['mode'], photos: { name: string; bytes: Bu
     if (workers > 0) await until('the workers', async () => new RegExp(`greenroom_fleet_workers ${workers}\\b`).test(await (await fetch(`${url}/metrics`)).text()));
     // Warm-up: one image per worker (first inference allocates).
     await finished(url, await submit(url, photos.slice(0, Math.max(1, workers))));
+    let idle: { commands: number; cpuMs: number } | undefined;
+    if (redis) {
+      const i0 = info(redis);
+      await new Promise((r) => setTimeout(r, 10_000));
+      const i1 = info(redis);
+      idle = { commands: (i1.commands - i0.commands) / 10, cpuMs: (i1.cpuMs - i0.cpuMs) / 10 };
+    }
     const before = redis ? info(redis) : undefined;
     const t0 = performance.now();
     const id = await submit(url, photos);
@@ -162,11 +175,18 @@ async function runMode(mode: FleetRun['mode'], photos: { name: string; bytes: Bu
       wallS: round(wallS, 1),
       imagesPerMin: round((photos.length / wallS) * 60, 1),
       ...(before && after
-        ? { redisCommandsPerItem: round((after.commands - before.commands) / photos.length, 1), redisCpuMsPerItem: round((after.cpuMs - before.cpuMs) / photos.length, 2) }
+        ? {
+            redisCommandsPerItem: round((after.commands - before.commands) / photos.length, 1),
+            redisCpuMsPerItem: round((after.cpuMs - before.cpuMs) / photos.length, 2),
+            netCommandsPerItem: round((after.commands - before.commands - idle!.commands * wallS) / photos.length, 1),
+            netCpuMsPerItem: round((after.cpuMs - before.cpuMs - idle!.cpuMs * wallS) / photos.length, 2),
+            idleCommandsPerSecond: round(idle!.commands, 1),
+            idleCpuMsPerSecond: round(idle!.cpuMs, 2),
+          }
         : {}),
       ...(trips ?? {}),
     };
-    log(`  ${mode}: ${run.images} images in ${run.wallS} s, ${run.imagesPerMin} img/min${run.redisCommandsPerItem !== undefined ? `, Redis ${run.redisCommandsPerItem} commands and ${run.redisCpuMsPerItem} ms CPU per item; ${run.roundTripsPerItem} round trips and ${run.scriptCommandsPerItem} commands inside scripts per item (MONITOR, 4 images)` : ''}`);
+    log(`  ${mode}: ${run.images} images in ${run.wallS} s, ${run.imagesPerMin} img/min${run.redisCommandsPerItem !== undefined ? `, Redis ${run.redisCommandsPerItem} commands and ${run.redisCpuMsPerItem} ms CPU per item (net of idle: ${run.netCommandsPerItem}, ${run.netCpuMsPerItem} ms; idle ${run.idleCommandsPerSecond}/s, ${run.idleCpuMsPerSecond} ms/s); ${run.roundTripsPerItem} round trips and ${run.scriptCommandsPerItem} commands inside scripts per item (MONITOR, 4 images)` : ''}`);
     return run;
   } finally {
     for (const c of children) await stop(c);
@@ -227,7 +247,8 @@ export async function runFleetBench(opts: { log?: (s: string) => void; quick?: b
   const embedded = runs[0]!;
   const one = runs[1]!;
   const secondsPerImage = one.wallS / one.images;
-  const cpuMs = Math.max(...runs.filter((r) => r.redisCpuMsPerItem !== undefined).map((r) => r.redisCpuMsPerItem!));
+  // Net of idle (what an item adds), at least 0.1 ms: the noise floor of Redis's CPU counters over a short batch.
+  const cpuMs = Math.max(0.1, ...runs.filter((r) => r.netCpuMsPerItem !== undefined).map((r) => r.netCpuMsPerItem!));
   const itemsPerSecondAtHalfCore = round(500 / cpuMs, 0);
   const results: FleetBenchResults = {
     date: new Date().toISOString(),
@@ -248,21 +269,21 @@ export async function runFleetBench(opts: { log?: (s: string) => void; quick?: b
 
 export function fleetMarkdown(r: FleetBenchResults): string {
   const m = r.machine;
-  const rows = r.runs.map((x) => `| ${x.mode} | ${x.workers} x ${x.threadsPerWorker} | ${x.images} | ${x.wallS} | ${x.imagesPerMin} | ${x.redisCommandsPerItem ?? '–'} | ${x.redisCpuMsPerItem ?? '–'} | ${x.roundTripsPerItem ?? '–'} |`);
+  const rows = r.runs.map((x) => `| ${x.mode} | ${x.workers} x ${x.threadsPerWorker} | ${x.images} | ${x.wallS} | ${x.imagesPerMin} | ${x.redisCommandsPerItem ?? '–'} (${x.netCommandsPerItem ?? '–'}) | ${x.redisCpuMsPerItem ?? '–'} (${x.netCpuMsPerItem ?? '–'}) | ${x.roundTripsPerItem ?? '–'} | ${x.idleCpuMsPerSecond ?? '–'} |`);
   return `# greenroom fleet bench, ${r.date.slice(0, 10)}
 
 ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}. No GPU. 1-min load average at start: ${r.loadAvgAtStart} (the machine is shared: figures are noisy).
 Same batch each time: ~1.5 MP photos, an edit (white background, 1200x1200 JPEG) at the default quality, submitted over HTTP; wall time from submit to the last result, after a warm-up image per worker. Redis 7 (Debian redis-server), AOF on with fsync always, on loopback; storage a local folder.
 
-| mode | workers x threads | images | wall s | images / min | Redis commands / item (incl. inside scripts) | Redis CPU ms / item | client round trips / item |
-|---|---|--:|--:|--:|--:|--:|--:|
+| mode | workers x threads | images | wall s | images / min | Redis commands / item, incl. inside scripts (net of idle) | Redis CPU ms / item (net of idle) | client round trips / item | idle Redis CPU ms / s |
+|---|---|--:|--:|--:|--:|--:|--:|--:|
 ${rows.join('\n')}
 
 - Round trips: commands sent to Redis by the server, the workers and the bench's event stream, counted with MONITOR on a second batch of 4 images (pipelined commands counted each); every other figure is from the timed batch without MONITOR.
 - The fleet's overhead per item against the embedded queue (1 worker, same threads): ${r.overheadPerItemMs} ms.
 - An idle fleet (a server, ${r.idle.workers} workers): ${r.idle.commandsPerSecond} Redis commands/s, ${r.idle.cpuMsPerSecond} ms of Redis CPU per second.
 - Submit to start on an idle fleet (HTTP upload of one photo, to the worker's claim): p50 ${r.submitToStart.p50Ms} ms, p95 ${r.submitToStart.p95Ms} ms, max ${r.submitToStart.maxMs} ms over ${r.submitToStart.jobs} jobs.
-- One Redis core at 50% busy coordinates about ${r.capacity.itemsPerSecondAtHalfCore} items/s (at the highest Redis CPU per item above); at ${r.capacity.secondsPerImage} s per image per worker (1 worker, every core of this machine), that feeds about ${r.capacity.workersOneRedisFeeds} workers.
+- One Redis core at 50% busy coordinates about ${r.capacity.itemsPerSecondAtHalfCore} items/s (at the highest net Redis CPU per item above; idle workers add their own small load, see the last column); at ${r.capacity.secondsPerImage} s per image per worker (1 worker, every core of this machine), that feeds about ${r.capacity.workersOneRedisFeeds} workers.
 `;
 }
 
