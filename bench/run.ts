@@ -4,6 +4,8 @@
  *
  * Flags:
  *   --only network|speed|phone|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
+ *   --only fleet           the fleet (BullMQ on Redis) against the embedded queue: bench/fleet.ts,
+ *                          written to results/fleet.json and fleet.md
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -20,6 +22,7 @@ import { runNetwork } from './network.ts';
 import { runPhone } from './phone.ts';
 import { runEnergy } from './energy.ts';
 import { runServerLoad } from './server-load.ts';
+import { runFleetBench } from './fleet.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
@@ -32,7 +35,7 @@ const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', '
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
-  only: Section | null;
+  only: Section | 'fleet' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -47,9 +50,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (!SECTIONS.includes(v as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')}, got ${v}`);
-      flags.only = v as Section;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only ${SECTIONS.join('|')}, --quick, --no-peer, --wait-quiet[=seconds]`);
+      if (v !== 'fleet' && !SECTIONS.includes(v as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')} or fleet, got ${v}`);
+      flags.only = v as Section | 'fleet';
+    } else throw new Error(`Unknown flag ${a}. Flags: --only ${SECTIONS.join('|')}|fleet, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -66,9 +69,15 @@ async function waitQuiet(seconds: number, log: (s: string) => void): Promise<voi
 /** Models timed by the network section besides the reference (fp16). */
 const NETWORK_MODELS = ['isnet-int8'];
 
-export async function main(argv: string[]): Promise<BenchResults> {
+export async function main(argv: string[]): Promise<BenchResults | undefined> {
   const flags = parseFlags(argv);
   const log = (s: string) => console.log(s);
+  if (flags.only === 'fleet') {
+    // Its own processes and results file (results/fleet.md): no studio here.
+    if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
+    await runFleetBench({ log, quick: flags.quick });
+    return undefined;
+  }
   const tWait = performance.now();
   if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
   const waitedSeconds = Math.round((performance.now() - tWait) / 1000);

@@ -3,6 +3,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadManifest } from './models/manifest.ts';
 
@@ -28,6 +29,20 @@ const EnvSchema = z.object({
   GREENROOM_JOB_CONCURRENCY: positiveInt.optional(),
   GREENROOM_MAX_QUEUED_ITEMS: positiveInt.optional(),
   GREENROOM_JOB_RETENTION_HOURS: positiveNumber.optional(),
+  GREENROOM_REDIS_URL: z.string().regex(/^rediss?:\/\/./, 'expected redis://host:port (or rediss:// for TLS)').optional(),
+  GREENROOM_STORAGE_URL: z.string().regex(/^(file:\/\/\/|s3:\/\/[^/]+)/, 'expected file:///absolute/folder or s3://bucket/prefix').optional(),
+  GREENROOM_S3_ENDPOINT: z.string().url().optional(),
+  GREENROOM_S3_REGION: z.string().min(1).optional(),
+  GREENROOM_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false', 'yes', 'no']).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
+  GREENROOM_JOB_LOCK_MS: z.coerce.number().int().min(1000).optional(),
+  GREENROOM_JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).optional(),
+  GREENROOM_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
+  GREENROOM_WORKER_NAME: z.string().regex(/^[\w.:@-]{1,100}$/, 'expected letters, digits and . : @ - _ (at most 100)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().min(1).optional(),
   GREENROOM_MAX_UPLOAD_BYTES: positiveInt.optional(),
@@ -69,7 +84,26 @@ export interface Config {
   readonly energy: EnergyConfig;
   readonly jobs: JobsConfig;
   readonly server: ServerConfig;
+  /** Where job inputs and outputs live (see docs/DEPLOY.md). */
+  readonly storage: StorageConfig;
 }
+
+/** $GREENROOM_STORAGE_URL: file:///folder (default: the data folder) or s3://bucket/prefix. */
+export type StorageConfig =
+  | { readonly kind: 'file'; /** Unset: the data folder. */ readonly path?: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly prefix: string;
+      /** $GREENROOM_S3_ENDPOINT: an S3-compatible service (MinIO, R2...). */
+      readonly endpoint?: string;
+      /** $GREENROOM_S3_REGION, else $AWS_REGION, else $AWS_DEFAULT_REGION. */
+      readonly region?: string;
+      /** From $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY (and $AWS_SESSION_TOKEN); unset: the SDK's default chain. */
+      readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+      /** $GREENROOM_S3_FORCE_PATH_STYLE; default: on when an endpoint is set. */
+      readonly forcePathStyle?: boolean;
+    };
 
 /** The HTTP server (see docs/API.md). */
 export interface ServerConfig {
@@ -97,6 +131,16 @@ export interface JobsConfig {
   readonly maxQueuedItems: number;
   /** Jobs older than this are deleted with their files (default 168 h, a week). */
   readonly retentionHours: number;
+  /** $GREENROOM_REDIS_URL: when set, jobs go through BullMQ on this Redis (a fleet); unset, the embedded queue. */
+  readonly redisUrl?: string;
+  /** Fleet: how long a worker's claim on an item lasts without renewal, ms (default 30000; see docs/DEPLOY.md). */
+  readonly lockMs: number;
+  /** Fleet: how often workers look for items whose worker stopped renewing, ms (default 15000). */
+  readonly stalledIntervalMs: number;
+  /** Fleet: times an item may start before it is failed (default 3): crashes and transient errors count. */
+  readonly attempts: number;
+  /** Fleet: this worker's name in metrics and item records (default host:pid). */
+  readonly workerName: string;
 }
 
 /** 25 MB: a large phone photo is 5-15 MB. */
@@ -133,7 +177,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.GREENROOM_JOB_CONCURRENCY ?? 1,
       maxQueuedItems: e.GREENROOM_MAX_QUEUED_ITEMS ?? 10_000,
       retentionHours: e.GREENROOM_JOB_RETENTION_HOURS ?? 168,
+      ...(e.GREENROOM_REDIS_URL !== undefined ? { redisUrl: e.GREENROOM_REDIS_URL } : {}),
+      lockMs: e.GREENROOM_JOB_LOCK_MS ?? 30_000,
+      stalledIntervalMs: e.GREENROOM_JOB_STALLED_INTERVAL_MS ?? 15_000,
+      attempts: e.GREENROOM_JOB_ATTEMPTS ?? 3,
+      workerName: e.GREENROOM_WORKER_NAME ?? `${os.hostname()}:${process.pid}`,
     }),
+    storage: parseStorage(e),
     server: Object.freeze({
       port: e.PORT ?? 8080,
       host: e.HOST ?? '127.0.0.1',
@@ -143,5 +193,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowUrlFetch: ['1', 'true', 'yes'].includes(e.GREENROOM_ALLOW_URL_FETCH ?? '0'),
       ...(e.GREENROOM_CORS_ORIGIN !== undefined ? { corsOrigin: e.GREENROOM_CORS_ORIGIN } : {}),
     }),
+  });
+}
+
+function parseStorage(e: z.infer<typeof EnvSchema>): StorageConfig {
+  const url = e.GREENROOM_STORAGE_URL;
+  if (url === undefined) return Object.freeze({ kind: 'file' });
+  if (url.startsWith('file://')) return Object.freeze({ kind: 'file', path: fileURLToPath(url) });
+  const rest = url.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash < 0 ? rest : rest.slice(0, slash);
+  const prefix = slash < 0 ? '' : rest.slice(slash + 1).replace(/^\/+|\/+$/g, '');
+  const region = e.GREENROOM_S3_REGION ?? e.AWS_REGION ?? e.AWS_DEFAULT_REGION;
+  const pathStyle = e.GREENROOM_S3_FORCE_PATH_STYLE;
+  return Object.freeze({
+    kind: 's3',
+    bucket,
+    prefix,
+    ...(e.GREENROOM_S3_ENDPOINT !== undefined ? { endpoint: e.GREENROOM_S3_ENDPOINT } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(e.AWS_ACCESS_KEY_ID !== undefined && e.AWS_SECRET_ACCESS_KEY !== undefined
+      ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN !== undefined ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) } }
+      : {}),
+    ...(pathStyle !== undefined ? { forcePathStyle: ['1', 'true', 'yes'].includes(pathStyle) } : {}),
   });
 }

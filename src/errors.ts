@@ -32,6 +32,8 @@ export const ErrorCodes = {
   ENERGY_BUDGET_EXCEEDED: { status: 422, title: 'Energy budget exceeded' },
   ENERGY_METER_UNAVAILABLE: { status: 500, title: 'Energy meter unavailable' },
   INVALID_CONFIG: { status: 500, title: 'Invalid configuration' },
+  WORKER_DIED: { status: 500, title: 'Worker died processing the image' },
+  QUEUE_UNAVAILABLE: { status: 503, title: 'Job queue unavailable' },
 } as const;
 
 export type ErrorKey = keyof typeof ErrorCodes;

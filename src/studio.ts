@@ -48,6 +48,12 @@ export interface JobLabel {
   input?: string;
   jobId?: string;
   batchId?: string;
+  /**
+   * Append the receipt to the energy ledger now (default true). Job queues pass false and call
+   * `recordEnergy` once the item's result is recorded, so an item run twice (its worker died
+   * after the run) is counted once.
+   */
+  record?: boolean;
 }
 
 /** CPU seconds of the compose stages of an edit (scene, layout, shadow, composite, encode at about 4 MP), for budgets. */
@@ -150,9 +156,14 @@ export class Studio {
     return { meter: job, weights: { segment: this.config.threads }, receipt: () => buildReceipt(job.finish(), { meter, grid, idleWatts }) };
   }
 
+  /** Appends a result's receipt to the energy ledger (for callers that ran it with `record: false`). */
+  recordEnergy(result: CutoutResult | EditResult, label: JobLabel): Promise<void> {
+    return this.#record(result, { ...label, record: true }, label.input ?? '');
+  }
+
   /** Appends the job's receipt to the ledger; a ledger that cannot be written never fails the job. */
   async #record(result: CutoutResult | EditResult, label: JobLabel, input: ImageInput): Promise<void> {
-    if (!result.energy) return;
+    if (!result.energy || label.record === false) return;
     const name = label.input ?? (typeof input === 'string' ? input.split(/[\\/]/).pop() : undefined);
     try {
       await this.energy.ledger.append(ledgerEntry(result.energy, { operation: label.operation ?? 'cutout', quality: result.quality, ...(name ? { input: name } : {}), ...(label.jobId ? { jobId: label.jobId } : {}), ...(label.batchId ? { batchId: label.batchId } : {}) }));

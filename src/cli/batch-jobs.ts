@@ -1,6 +1,8 @@
 /**
  * `greenroom batch INPUT... --out DIR [edit flags]`: an edit of many photos through the embedded
- * job queue (GREENROOM_DATA_DIR/batch), outputs copied to DIR as they finish. The job's
+ * job queue (GREENROOM_DATA_DIR/batch), or, when GREENROOM_REDIS_URL is set, submitted to the
+ * fleet (its `greenroom worker` processes do the work; nothing is loaded here); outputs copied
+ * to DIR as they finish. The job's
  * idempotency key comes from the inputs (absolute path, size, mtime) and the spec, so running
  * the same command again resumes the job: finished images are only copied out.
  */
@@ -14,7 +16,11 @@ import { loadConfig } from '../config.ts';
 import { getModelSpec } from '../models/manifest.ts';
 import { parseEditSpec, type EditSpecInput } from '../pipeline/spec.ts';
 import { openEmbeddedQueue } from '../jobs/embedded.ts';
-import { TERMINAL_STATES, type JobItem, type JobState } from '../jobs/types.ts';
+import { openFleetQueue, redactUrl } from '../jobs/bullmq/queue.ts';
+import { fleetSettings } from '../jobs/bullmq/settings.ts';
+import { TERMINAL_STATES, type JobItem, type JobQueue, type JobState } from '../jobs/types.ts';
+import { openStorage } from '../storage/open.ts';
+import { writeStreamAtomic } from '../io/write-atomic.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, formatMs, withUsage } from './args.ts';
 import { expandInputs } from './batch.ts';
 import { ensureOutDir, openStudio } from './cutout.ts';
@@ -71,9 +77,18 @@ export async function run(argv: string[]): Promise<number> {
   const key = await batchKey(files, spec);
 
   const started = performance.now();
-  const studio = await openStudio(spec.cutout?.model, json);
-  // Its own folder, so a batch can run while `greenroom serve` holds the server's queue.
-  const queue = await openEmbeddedQueue({ studio, dataDir: path.join(config.dataDir, 'batch'), concurrency, maxQueuedItems: Math.max(config.jobs.maxQueuedItems, files.length), retentionHours: config.jobs.retentionHours });
+  const redisUrl = config.jobs.redisUrl;
+  const studio = redisUrl ? undefined : await openStudio(spec.cutout?.model, json);
+  const maxQueuedItems = Math.max(config.jobs.maxQueuedItems, files.length);
+  const queue: JobQueue = redisUrl
+    ? await openFleetQueue({ redisUrl, storage: openStorage(config), settings: fleetSettings(config.jobs), maxQueuedItems, retentionHours: config.jobs.retentionHours, name: `batch-${process.pid}` })
+    : // Its own folder, so a batch can run while `greenroom serve` holds the server's queue.
+      await openEmbeddedQueue({ studio: studio!, dataDir: path.join(config.dataDir, 'batch'), concurrency, maxQueuedItems, retentionHours: config.jobs.retentionHours });
+  if (redisUrl && !json) {
+    const { workers } = await queue.stats();
+    process.stderr.write(`fleet ${redactUrl(redisUrl)}: ${workers ?? 0} worker${workers === 1 ? '' : 's'} connected${workers ? '' : ' (start one with "greenroom worker"; the job waits for it)'}
+`);
+  }
   const temps = new Set<string>();
   const onSignal = (signal: NodeJS.Signals) => {
     // The queue's state is consistent at every instant (see docs/JOBS.md): leaving now loses at most the image in progress.
@@ -108,9 +123,9 @@ export async function run(argv: string[]): Promise<number> {
       chain = chain.then(async () => {
         const file = files[item.index]!;
         const output = outputs[item.index]!;
-        const source = item.state === 'done' ? await queue.output(id, item.index) : null;
+        const source = item.state === 'done' ? await queue.openOutput(id, item.index) : null;
         if (source && item.output) {
-          await copyAtomic(source, output, temps);
+          await writeStreamAtomic(output, source, { inFlight: temps });
           if (json) process.stdout.write(`${JSON.stringify({ file, output, width: item.output.width, height: item.output.height, energyJ: item.energyJ })}\n`);
           else if (!bar) log(`${file} -> ${output} (${item.output.width}x${item.output.height}${item.energyJ !== undefined ? `, ${item.energyJ.toFixed(1)} J` : ''})`);
         } else {
@@ -152,20 +167,6 @@ export async function run(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await queue.close();
-    await studio.close();
-  }
-}
-
-async function copyAtomic(source: string, target: string, temps: Set<string>): Promise<void> {
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  temps.add(tmp);
-  try {
-    await fsp.copyFile(source, tmp);
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  } finally {
-    temps.delete(tmp);
+    await studio?.close();
   }
 }

@@ -10,6 +10,7 @@ Usage:
   greenroom energy [--since DATE] [--json|--csv]    joules and CO2e from the energy ledger
   greenroom models [--json] [--prepare [ID]]        list the models, or assemble one now
   greenroom serve [--port N] [--host H]             the HTTP API (docs at /docs)
+  greenroom worker                                  a fleet worker: batch items from Redis
   greenroom start                                   cut out the bundled sample photos
   greenroom help COMMAND                            help for a command
 
@@ -24,6 +25,9 @@ Environment:
   GREENROOM_MODEL       default model id (default isnet)
   GREENROOM_DATA_DIR    where the energy ledger is kept (default ~/.local/share/greenroom)
   PORT, HOST            where greenroom serve listens (default 8080, 127.0.0.1)
+  GREENROOM_REDIS_URL   run batch jobs on a fleet (BullMQ on this Redis); see greenroom worker --help
+  GREENROOM_STORAGE_URL where a fleet keeps inputs and outputs: file:///shared/folder or
+                        s3://bucket/prefix (default: the data folder); see docs/DEPLOY.md
   GREENROOM_MAX_UPLOAD_BYTES, GREENROOM_API_KEYS, GREENROOM_RATE_LIMIT_PER_MIN,
   GREENROOM_ALLOW_URL_FETCH, GREENROOM_CORS_ORIGIN: see greenroom serve --help
   GREENROOM_ENERGY_METER, GREENROOM_GRID_COUNTRY, GREENROOM_GRID_G_PER_KWH, GREENROOM_PUE,
@@ -137,6 +141,10 @@ the same command again resumes it, and images already finished are only copied o
 an input file or a flag starts a new job. A failed image is reported and the run goes on; the
 exit code is 1 if any failed. See docs/JOBS.md.
 
+With GREENROOM_REDIS_URL set, the job is submitted to the fleet instead (inputs uploaded to
+GREENROOM_STORAGE_URL, processed by the greenroom worker processes; nothing is loaded here),
+and running the same command again resumes it the same way. See docs/DEPLOY.md.
+
 Options:
   -o, --out DIR            output folder, created if needed (default ./out)
   -b, --background BG      as greenroom edit: a colour, template:NAME, image:PATH,
@@ -193,7 +201,7 @@ Examples:
   greenroom energy --since 2026-11-01 --until 2026-12-01 --csv > november.csv
 `;
 
-export const SERVE_USAGE = `Usage: greenroom serve [--port N] [--host H]
+export const SERVE_USAGE = `Usage: greenroom serve [--port N] [--host H] [--no-worker]
 
 Serves the HTTP API until Ctrl-C (SIGINT) or SIGTERM: POST /v1/cutout, /v1/edit, the
 remove.bg-compatible /v1.0/removebg and the Photoroom-compatible /v1/segment, GET /health,
@@ -204,7 +212,13 @@ Options:
   -p, --port N       port (default $PORT or 8080; 0 picks a free one)
   -H, --host H       address to listen on (default $HOST or 127.0.0.1, this machine only;
                      0.0.0.0 serves the network)
+      --no-worker    with GREENROOM_REDIS_URL: take uploads and answer status, events and
+                     zips, but process no batch item here (greenroom worker processes do)
   -h, --help         show this help
+
+Batch jobs (/v1/jobs): without GREENROOM_REDIS_URL they run in this process (the embedded
+queue under GREENROOM_DATA_DIR/jobs). With it, they go through BullMQ on that Redis, inputs
+and outputs in GREENROOM_STORAGE_URL, and this server also runs one worker unless --no-worker.
 
 Environment:
   GREENROOM_MAX_UPLOAD_BYTES    largest upload per file (default 26214400, 25 MB)
@@ -219,4 +233,34 @@ Environment:
 Example:
   greenroom serve --port 8080
   curl -F image_file=@mug.jpg http://127.0.0.1:8080/v1/cutout -o mug.png
+`;
+
+export const WORKER_USAGE = `Usage: greenroom worker [--concurrency N] [--name NAME]
+
+A fleet worker: holds a warm studio and takes batch items (one image each) from BullMQ on
+GREENROOM_REDIS_URL, reading inputs from and writing outputs to GREENROOM_STORAGE_URL. Run any
+number of them, on any number of machines, beside "greenroom serve --no-worker". SIGTERM or
+Ctrl-C stops it gracefully: the item in hand finishes and is recorded, no new one is taken (a
+second signal exits at once; the item then runs again elsewhere). See docs/DEPLOY.md.
+
+Options:
+  -c, --concurrency N  items at once in this process, 1-8 (default GREENROOM_JOB_CONCURRENCY, 1;
+                       inference already uses GREENROOM_THREADS cores)
+  -n, --name NAME      this worker's name in /metrics and job items (default
+                       GREENROOM_WORKER_NAME, else host:pid)
+  -q, --quiet          no line per item
+  -h, --help           show this help
+
+Environment:
+  GREENROOM_REDIS_URL            redis://host:6379 (required)
+  GREENROOM_STORAGE_URL          file:///shared/folder or s3://bucket/prefix; every worker and
+                                 server of a fleet must see the same storage
+  GREENROOM_S3_ENDPOINT          an S3-compatible service (MinIO, R2...); credentials from
+                                 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, region AWS_REGION
+  GREENROOM_THREADS              inference threads (default: every core)
+  GREENROOM_JOB_LOCK_MS, GREENROOM_JOB_STALLED_INTERVAL_MS, GREENROOM_JOB_ATTEMPTS:
+                                 lock 30000, stall check 15000, 3 starts per item (docs/DEPLOY.md)
+
+Example:
+  GREENROOM_REDIS_URL=redis://10.0.0.5:6379 GREENROOM_STORAGE_URL=s3://photos/greenroom greenroom worker
 `;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isGreenroomError } from '../errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './args.ts';
-import { BATCH_USAGE, CUTOUT_USAGE, EDIT_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, SERVE_USAGE, START_USAGE, TEMPLATES_USAGE } from './help.ts';
+import { BATCH_USAGE, CUTOUT_USAGE, EDIT_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, SERVE_USAGE, START_USAGE, TEMPLATES_USAGE, WORKER_USAGE } from './help.ts';
 
 interface Command {
   usage: string;
@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   models: { usage: MODELS_USAGE, load: () => import('./models.ts') },
   serve: { usage: SERVE_USAGE, load: () => import('./serve.ts') },
   start: { usage: START_USAGE, load: () => import('./start.ts') },
+  worker: { usage: WORKER_USAGE, load: () => import('./worker.ts') },
 };
 
 export function version(): string {

@@ -13,6 +13,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         port: { type: 'string', short: 'p' },
         host: { type: 'string', short: 'H' },
+        'no-worker': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -27,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, got "${values.port}".`, SERVE_USAGE, 'GREENROOM_ERR_INVALID_OPTION');
   }
   process.stderr.write('Loading the model...\n');
-  const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}) });
+  const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}), ...(values['no-worker'] ? { noWorker: true } : {}) });
   process.stderr.write(`greenroom studio: open ${server.url} in your browser (API docs: ${server.url}/docs). Ctrl-C stops it.\n`);
   // Keep running: the signal handlers close the server and exit.
   await new Promise<never>(() => {});

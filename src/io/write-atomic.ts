@@ -4,8 +4,10 @@
  * power cut, the folder flushed too). Used by the CLI's outputs and the job queue's results.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 export interface WriteAtomicOptions {
   /** Temporary files are added here while they exist (so a signal handler can remove them). */
@@ -35,6 +37,19 @@ export function writeAtomic(target: string, data: Uint8Array, options: WriteAtom
 export function copyAtomic(source: string, target: string, options: WriteAtomicOptions = {}): Promise<void> {
   return replaceAtomically(target, async (tmp) => {
     await fsp.copyFile(source, tmp, fsp.constants.COPYFILE_EXCL);
+    const fh = await fsp.open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }, options);
+}
+
+/** Writes a stream to `target` the same way (a job's output read from storage, say). */
+export function writeStreamAtomic(target: string, source: NodeJS.ReadableStream, options: WriteAtomicOptions = {}): Promise<void> {
+  return replaceAtomically(target, async (tmp) => {
+    await pipeline(source, fs.createWriteStream(tmp, { flags: 'wx' }));
     const fh = await fsp.open(tmp, 'r+');
     try {
       await fh.sync();

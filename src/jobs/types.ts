@@ -1,8 +1,11 @@
 /**
  * The job queue's interface: batches of images with one spec, processed in the background.
- * The embedded queue (embedded.ts: SQLite and local files) implements it; a Redis/BullMQ
- * adapter can implement the same interface when one machine is not enough.
+ * Two implementations: the embedded queue (embedded.ts: SQLite, one process) and the fleet
+ * (bullmq/queue.ts: BullMQ on Redis, any number of `greenroom worker` processes). Both keep
+ * inputs and outputs in a Storage (src/storage: a folder or an S3 bucket) and run items with
+ * the same code (item.ts).
  */
+import type { Readable } from 'node:stream';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type JobKind = 'edit' | 'cutout';
@@ -28,6 +31,8 @@ export interface JobItem {
   output?: JobItemOutput;
   /** Joules this item took, from its energy receipt. */
   energyJ?: number;
+  /** Fleet: the worker that finished (or last ran) the item, `host:pid` unless named. */
+  worker?: string;
 }
 
 export interface JobStatus {
@@ -53,17 +58,55 @@ export type JobEvent =
   | { type: 'item'; jobId: string; item: JobItem; done: number; failed: number; total: number }
   | { type: 'state'; jobId: string; state: JobState };
 
-/** One input: its bytes, or (for local callers such as the CLI) a file the queue copies in. */
-export type SubmitFile = { name: string; bytes: Uint8Array } | { name: string; path: string };
+/** One input: its bytes, a stream, or (for local callers such as the CLI) a file the queue copies in. */
+export type SubmitFile = { name: string; bytes: Uint8Array } | { name: string; path: string } | { name: string; stream: Readable };
 
-export interface SubmitRequest {
-  files: SubmitFile[];
+/** What a job is made of besides its inputs. */
+export interface JobOptions {
   /** Default 'edit'. */
   kind?: JobKind;
-  /** An EditSpecInput (kind edit) or CutoutOptionsInput (kind cutout); validated before anything is stored. */
+  /**
+   * An EditSpecInput (kind edit) or CutoutOptionsInput (kind cutout); validated before anything
+   * is visible. An uploaded background is given to JobUpload.setBackground, not here.
+   */
   spec?: unknown;
   /** The same key returns the same job (created: false) without storing anything. */
   idempotencyKey?: string;
+}
+
+/**
+ * A job being uploaded: inputs are written to storage one by one as they arrive (an HTTP body
+ * is read part by part, never held whole), and nothing is visible until commit.
+ */
+export interface JobUpload {
+  readonly id: string;
+  /** Inputs added so far. */
+  readonly count: number;
+  /** Writes the next input (index = order of calls) to storage; UPLOAD_TOO_LARGE past maxBytes. */
+  addFile(name: string, data: Readable | Uint8Array, options?: { maxBytes?: number }): Promise<void>;
+  /** Writes the edit's background image. */
+  setBackground(data: Readable | Uint8Array, options?: { maxBytes?: number }): Promise<void>;
+  /**
+   * Validates the spec, then makes the job visible and queues its items; when the idempotency
+   * key is taken, deletes what was uploaded and returns that job (created: false).
+   */
+  commit(options: JobOptions): Promise<{ id: string; created: boolean }>;
+  /** Deletes what was uploaded (a failed or abandoned upload). */
+  abort(): Promise<void>;
+}
+
+/** Counts for /metrics. */
+export interface QueueStats {
+  /** Items by state: embedded queued/running; fleet BullMQ's waiting, active, delayed, completed, failed... */
+  items: Record<string, number>;
+  /** Fleet: worker processes connected to Redis now. */
+  workers?: number;
+  /** Fleet: items finished per worker, by outcome, since the Redis started keeping them. */
+  perWorker?: { worker: string; done: number; failed: number }[];
+}
+
+export interface SubmitRequest extends JobOptions {
+  files: SubmitFile[];
 }
 
 export interface JobQueue {
@@ -73,16 +116,21 @@ export interface JobQueue {
    * the capacity.
    */
   submit(req: SubmitRequest): Promise<{ id: string; created: boolean }>;
+  /** Starts a job whose inputs are streamed in (see JobUpload); submit is upload + addFile... + commit. */
+  upload(): JobUpload;
+  /** The job that an idempotency key made, if any (lets a server skip storing a repeated upload). */
+  findByIdempotencyKey(key: string): Promise<string | null>;
   get(id: string): Promise<JobStatus | null>;
   /** Events of one job as they happen; returns the unsubscribe function. */
   subscribe(id: string, listener: (e: JobEvent) => void): () => void;
-  /** Path of a finished item's output file. */
-  output(id: string, index: number): Promise<string | null>;
+  /** A finished item's output as a stream, or null. */
+  openOutput(id: string, index: number): Promise<Readable | null>;
   /** A zip of every finished output (safe, unique names inside), as a stream. JOB_NOT_FOUND for an unknown job. */
   zip(id: string): Promise<NodeJS.ReadableStream>;
   /** Queued items become cancelled; running items finish. False when the job is unknown or already ended. */
   cancel(id: string): Promise<boolean>;
-  depth(): { queuedItems: number; runningItems: number };
+  depth(): Promise<{ queuedItems: number; runningItems: number }>;
+  stats(): Promise<QueueStats>;
   /** Stops taking items, waits for the running ones to be recorded, closes storage. */
   close(): Promise<void>;
 }

@@ -143,7 +143,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(removebgRoutes);
   app.register(segmentRoutes);
   app.register(templateRoutes);
-  if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false });
+  if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false, maxFileBytes: server.maxUploadBytes });
   app.register(webStudio);
   return app;
 }

@@ -6,7 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { Studio, type StudioOptions } from '../studio.ts';
+import { GreenroomError } from '../errors.ts';
 import { openEmbeddedQueue } from '../jobs/embedded.ts';
+import { openFleetQueue } from '../jobs/bullmq/queue.ts';
+import { fleetSettings } from '../jobs/bullmq/settings.ts';
+import { startFleetWorker, type FleetWorker } from '../jobs/bullmq/worker.ts';
+import type { JobQueue } from '../jobs/types.ts';
+import { openStorage } from '../storage/open.ts';
 import { buildApp, type BuildAppOptions } from './app.ts';
 
 export interface StartOptions {
@@ -19,12 +25,16 @@ export interface StartOptions {
   app?: Omit<BuildAppOptions, 'studio' | 'config'>;
   /** Install SIGINT/SIGTERM handlers that close the server (default true). */
   handleSignals?: boolean;
+  /** Fleet mode (GREENROOM_REDIS_URL): run no worker in this process (default false: one worker). */
+  noWorker?: boolean;
 }
 
 export interface RunningServer {
   app: FastifyInstance;
   studio: Studio;
   url: string;
+  /** The fleet worker of this process, when one runs here. */
+  worker?: FleetWorker;
   close(): Promise<void>;
 }
 
@@ -34,9 +44,29 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...base,
     server: Object.freeze({ ...base.server, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) }),
   });
+  const redisUrl = config.jobs.redisUrl;
+  if (options.noWorker && !redisUrl) {
+    throw new GreenroomError('INVALID_CONFIG', '--no-worker needs a fleet: set GREENROOM_REDIS_URL (without it, batch jobs run in this process).', { field: 'GREENROOM_REDIS_URL' });
+  }
   const studio = await Studio.open(options.studio);
-  // Batch jobs run in this process, persisted under the data folder (they resume after a restart).
-  const queue = await openEmbeddedQueue({ studio, dataDir: config.dataDir, ...config.jobs });
+  let queue: JobQueue;
+  let worker: FleetWorker | undefined;
+  try {
+    if (redisUrl) {
+      // A fleet: jobs in Redis, files in the shared storage; this process runs one worker unless told not to.
+      const settings = fleetSettings(config.jobs);
+      queue = await openFleetQueue({ redisUrl, storage: openStorage(config), settings, maxQueuedItems: config.jobs.maxQueuedItems, retentionHours: config.jobs.retentionHours, name: `serve-${process.pid}` });
+      if (!options.noWorker) {
+        worker = await startFleetWorker({ redisUrl, storage: openStorage(config), studio, settings, name: config.jobs.workerName, concurrency: config.jobs.concurrency });
+      }
+    } else {
+      // Batch jobs run in this process, persisted under the data folder (they resume after a restart).
+      queue = await openEmbeddedQueue({ studio, dataDir: config.dataDir, ...config.jobs });
+    }
+  } catch (err) {
+    await studio.close();
+    throw err;
+  }
   // Warnings and errors only: the terminal is often a seller's, and request logs would drown the banner.
   const app = buildApp({ logger: { level: 'warn' }, ...options.app, queue, studio, config });
   let closing: Promise<void> | undefined;
@@ -44,6 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     (closing ??= (async () => {
       try {
         await app.close();
+        await worker?.close();
         await queue.close();
       } finally {
         await studio.close();
@@ -76,5 +107,5 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  return { app, studio, url, close };
+  return { app, studio, url, close, ...(worker ? { worker } : {}) };
 }

@@ -20,6 +20,7 @@ const studio = await Studio.open({ segmenterFactory: fakeSegmenterFactory(300), 
 const runner: JobRunner = {
   edit: (input, spec, label) => (fs.appendFileSync(log, `start ${label?.input}\n`), studio.edit(input, spec, label)),
   cutout: (input, spec, label) => (fs.appendFileSync(log, `start ${label?.input}\n`), studio.cutout(input, spec, label)),
+  recordEnergy: (result, label) => studio.recordEnergy(result, label),
 };
 const queue = await openEmbeddedQueue({ studio: runner, dataDir });
 const names = fs.readdirSync(inputDir).sort();

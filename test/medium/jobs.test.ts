@@ -62,10 +62,10 @@ describe('embedded job queue', () => {
         assert.equal(item.output!.mime, 'image/jpeg');
         assert.equal(item.output!.name, `photo-${item.index}.jpg`);
         assert.deepEqual([item.output!.width, item.output!.height], [120, 100]);
-        const file = (await q.output(id, item.index))!;
+        const file = await streamToBuffer((await q.openOutput(id, item.index))!);
         const meta = await sharp(file).metadata();
         assert.equal(meta.format, 'jpeg');
-        assert.equal(fs.statSync(file).size, item.output!.bytes);
+        assert.equal(file.length, item.output!.bytes);
         assert.ok(item.energyJ! > 0);
       }
       const sum = s.items.reduce((a, i) => a + i.energyJ!, 0);
@@ -78,7 +78,7 @@ describe('embedded job queue', () => {
       assert.equal(ledger.length, 3);
       assert.ok(ledger.every((e) => e.operation === 'batch-item'));
       assert.deepEqual(ledger.map((e) => e.input).sort(), ['photo-0.png', 'photo-1.png', 'photo-2.png']);
-      assert.equal(await q.output(id, 7), null);
+      assert.equal(await q.openOutput(id, 7), null);
       assert.equal(await q.get('nope'), null);
     } finally {
       await q.close();
@@ -97,7 +97,7 @@ describe('embedded job queue', () => {
       const bad = await rejectionOf(q.submit({ kind: 'cutout', files: files(1), spec: { quality: 'ultra' } }));
       assert.ok(isGreenroomError(bad, 'INVALID_OPTION'));
       assert.ok(isGreenroomError(await rejectionOf(q.submit({ files: [] })), 'MISSING_IMAGE'));
-      assert.equal(q.depth().queuedItems, 0);
+      assert.equal((await q.depth()).queuedItems, 0);
     } finally {
       await q.close();
     }
@@ -128,7 +128,7 @@ describe('embedded job queue', () => {
       const events: JobEvent[] = [];
       const { id } = await q.submit({ files: files(4) });
       q.subscribe(id, (e) => events.push(e));
-      assert.deepEqual(q.depth(), { queuedItems: 3, runningItems: 1 });
+      assert.deepEqual(await q.depth(), { queuedItems: 3, runningItems: 1 });
       assert.equal(await q.cancel(id), true);
       assert.equal((await q.get(id))!.state, 'running', 'the running item still runs');
       g.release();
@@ -152,7 +152,7 @@ describe('embedded job queue', () => {
     try {
       const first = await q.submit({ files: files(3) }); // one running, two queued
       const second = await q.submit({ files: files(1) }); // three queued: full
-      assert.deepEqual(q.depth(), { queuedItems: 3, runningItems: 1 });
+      assert.deepEqual(await q.depth(), { queuedItems: 3, runningItems: 1 });
       const err = await rejectionOf(q.submit({ files: files(1) }));
       assert.ok(isGreenroomError(err, 'QUEUE_FULL'), String(err));
       assert.equal(err.status, 429);
@@ -198,7 +198,8 @@ describe('embedded job queue', () => {
   });
 
   test('the zip holds every finished output under safe, unique names', async () => {
-    const q = await open();
+    const dataDir = freshDir();
+    const q = await open({ dataDir });
     try {
       const hostile = ['../../etc/passwd.png', 'a/b.jpg', 'C:\\Windows\\b.png', 'nul\u0000byte.png', 'new\nline.png', '.hidden.png', 'B.png', '', 'broken.png'];
       const batch = hostile.map((name, i) => ({ name, bytes: name === 'broken.png' ? Buffer.from('xx') : smallPhoto(20 + i) }));
@@ -210,7 +211,7 @@ describe('embedded job queue', () => {
       for (const name of names) assert.match(name, /^[A-Za-z0-9][\w.-]*$/);
       assert.deepEqual(s.items.map((i) => i.name).slice(0, 5), ['passwd.png', 'b.jpg', 'b.png', 'nulbyte.png', 'newline.png']);
       // On disk, inputs and outputs are named by index only.
-      const dir = path.dirname(path.dirname((await q.output(id, 0))!));
+      const dir = path.join(dataDir, 'jobs', id);
       assert.deepEqual(fs.readdirSync(path.join(dir, 'in')).sort(), hostile.map((_, i) => String(i)).sort());
       await assert.rejects(q.zip('00000000-0000-4000-8000-000000000000'), (e) => isGreenroomError(e, 'JOB_NOT_FOUND'));
     } finally {

@@ -23,7 +23,7 @@ const make = (...args: Parameters<typeof testApp> extends [unknown, ...infer R] 
 
 before(async () => {
   studio = await openFakeStudio(dataDir);
-  app = make({}, { queue: { depth: () => ({ queuedItems: 4, runningItems: 1 }) } });
+  app = make({}, { queue: { stats: async () => ({ items: { queued: 4, running: 1 } }) } });
 });
 after(async () => {
   await Promise.all(apps.map((a) => a.close()));

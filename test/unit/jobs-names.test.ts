@@ -1,7 +1,9 @@
 /** Names in the job system: display names and output names from hostile client file names. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JobFiles, displayName, outputNames } from '../../src/jobs/files.ts';
+import { displayName, outputNames } from '../../src/jobs/files.ts';
+import { inputKey, jobPrefix, outputKey } from '../../src/jobs/keys.ts';
+import { FileStorage } from '../../src/storage/file.ts';
 
 test('display names keep the last path segment without control characters', () => {
   assert.equal(displayName('../../etc/passwd.png'), 'passwd.png');
@@ -25,9 +27,12 @@ test('output names are safe and unique case-insensitively, with the output exten
   ]);
 });
 
-test('job folders are built only from job ids', () => {
-  const files = new JobFiles('/data');
-  assert.equal(files.input('0f8fad5b-d9cb-469f-a165-70867728950e', 3), '/data/jobs/0f8fad5b-d9cb-469f-a165-70867728950e/in/3');
-  assert.throws(() => files.jobDir('../etc'));
-  assert.throws(() => files.jobDir('0f8fad5b-d9cb-469f-a165-70867728950e/..'));
+test('job storage keys are built only from job ids, and stay inside the storage', () => {
+  const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+  assert.equal(new FileStorage('/data').path(inputKey(id, 3)), `/data/jobs/${id}/in/3`);
+  assert.equal(outputKey(id, 2, 'png'), `jobs/${id}/out/2.png`);
+  assert.throws(() => jobPrefix('../etc'));
+  assert.throws(() => jobPrefix(`${id}/..`));
+  assert.throws(() => new FileStorage('/data').path('jobs/../../etc/passwd'));
+  assert.throws(() => new FileStorage('/data').path('/etc/passwd'));
 });

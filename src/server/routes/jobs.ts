@@ -14,13 +14,12 @@
  * @example
  * app.register(jobsRoutes, { queue });
  */
-import fs from 'node:fs';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { GreenroomError, isGreenroomError } from '../../errors.ts';
 import { backgroundShorthand } from '../../pipeline/spec.ts';
-import { jobNotFound } from '../../jobs/embedded.ts';
-import { TERMINAL_STATES, type JobEvent, type JobKind, type JobQueue, type SubmitFile } from '../../jobs/types.ts';
+import { jobNotFound } from '../../jobs/spec.ts';
+import { TERMINAL_STATES, type JobEvent, type JobKind, type JobQueue, type JobUpload } from '../../jobs/types.ts';
 
 export interface JobsRoutesOptions {
   queue: JobQueue;
@@ -34,6 +33,8 @@ export interface JobsRoutesOptions {
   errorHandler?: boolean;
   /** Milliseconds between keep-alive comments on event streams (default 15000). */
   heartbeatMs?: number;
+  /** Largest image part, bytes; larger gets UPLOAD_TOO_LARGE (default: the multipart plugin's fileSize limit). */
+  maxFileBytes?: number;
 }
 
 const FILE_FIELDS = new Set(['image_file', 'image_file[]', 'images', 'images[]']);
@@ -57,6 +58,7 @@ const ItemSchema = {
       required: ['name', 'bytes', 'mime', 'width', 'height'],
     },
     energyJ: { type: 'number' },
+    worker: { type: 'string', description: 'Fleet: the worker that finished (or is running) the item' },
   },
   required: ['index', 'name', 'state'],
 } as const;
@@ -110,10 +112,9 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
       },
     },
     async (request, reply) => {
-      const form = await readJobForm(request, maxFiles);
       const key = request.headers['idempotency-key'];
-      const idempotencyKey = typeof key === 'string' ? key : form.idempotencyKey;
-      const { id, created } = await queue.submit({ files: form.files, kind: form.kind, spec: form.spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+      const header = typeof key === 'string' ? key : undefined;
+      const { id, created } = await receiveJob(request, queue, { maxFiles, ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}), ...(header !== undefined ? { idempotencyKey: header } : {}) });
       const status = await queue.get(id);
       if (!status) throw jobNotFound(id);
       reply.header('location', `/v1/jobs/${id}`);
@@ -198,8 +199,9 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
       const item = status.items[index];
       if (!item) throw new GreenroomError('NOT_FOUND', `Job ${id} has ${status.total} items (0 to ${status.total - 1}); there is no item ${index}.`, { id, index, total: status.total });
       if (item.state === 'queued' || item.state === 'running') throw new GreenroomError('JOB_NOT_FINISHED', `Item ${index} of job ${id} is ${item.state}; retry when it is done.`, { id, index, state: item.state });
-      const file = await queue.output(id, index);
+      const file = item.state === 'done' ? await queue.openOutput(id, index) : null;
       if (item.state !== 'done' || !file || !item.output) {
+        file?.destroy();
         throw new GreenroomError('NOT_FOUND', `Item ${index} of job ${id} has no output: it ${item.state === 'failed' ? `failed (${item.error?.code})` : 'was cancelled'}.`, { id, index, state: item.state, ...(item.error ? { error: item.error } : {}) });
       }
       return reply
@@ -207,7 +209,7 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
         .header('content-disposition', `attachment; filename="${item.output.name}"`)
         .header('x-width', String(item.output.width))
         .header('x-height', String(item.output.height))
-        .send(fs.createReadStream(file));
+        .send(file);
     },
   );
 
@@ -223,63 +225,77 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
   );
 };
 
-interface JobForm {
-  files: SubmitFile[];
-  kind: JobKind;
-  spec: Record<string, unknown>;
-  idempotencyKey?: string;
-}
-
-/** Reads the multipart form: image parts, spec, kind, background_file; unknown fields are refused by name. */
-async function readJobForm(request: FastifyRequest, maxFiles: number): Promise<JobForm> {
+/**
+ * Reads the multipart form part by part: each image is streamed to storage as it arrives (the
+ * body is never held whole: memory stays flat whatever the batch), then the job is committed
+ * with the spec, kind and key (fields may come in any order). Any failure, or the client
+ * leaving, deletes what was stored: no half-made job is ever visible. A known Idempotency-Key
+ * header stores nothing.
+ */
+async function receiveJob(request: FastifyRequest, queue: JobQueue, opts: { maxFiles: number; maxFileBytes?: number; idempotencyKey?: string }): Promise<{ id: string; created: boolean }> {
   if (!request.isMultipart()) {
     throw new GreenroomError('MISSING_IMAGE', 'Send multipart/form-data with one or more image_file parts and a spec field (curl -F image_file=@a.jpg -F image_file=@b.jpg -F spec=...).');
   }
-  const files: SubmitFile[] = [];
-  let background: Uint8Array | undefined;
+  const { maxFiles, maxFileBytes } = opts;
+  const limit = maxFileBytes !== undefined ? { maxBytes: maxFileBytes } : {};
+  const known = opts.idempotencyKey !== undefined && opts.idempotencyKey.length > 0 && opts.idempotencyKey.length <= 255 ? await queue.findByIdempotencyKey(opts.idempotencyKey) : null;
+  const upload: JobUpload | undefined = known ? undefined : queue.upload();
+  let hasBackground = false;
   let specText: string | undefined;
   let kind: string | undefined;
-  let idempotencyKey: string | undefined;
-  for await (const part of request.parts({ limits: { files: maxFiles + 1, fields: 16 } })) {
-    if (part.type === 'file') {
-      if (FILE_FIELDS.has(part.fieldname)) {
-        if (files.length >= maxFiles) throw new GreenroomError('UPLOAD_TOO_LARGE', `A job takes at most ${maxFiles} images; split the batch.`, { field: part.fieldname, limit: maxFiles });
-        files.push({ name: part.filename || `image-${files.length + 1}`, bytes: await part.toBuffer() });
-      } else if (part.fieldname === 'background_file') {
-        background = await part.toBuffer();
-      } else {
-        await part.toBuffer();
-        throw unknownField(part.fieldname);
+  let formKey: string | undefined;
+  let files = 0;
+  try {
+    for await (const part of request.parts({ limits: { files: maxFiles + 1, fields: 16, parts: maxFiles + 17, ...(maxFileBytes !== undefined ? { fileSize: maxFileBytes } : {}) } })) {
+      if (part.type === 'file') {
+        if (FILE_FIELDS.has(part.fieldname)) {
+          if (files >= maxFiles) throw new GreenroomError('UPLOAD_TOO_LARGE', `A job takes at most ${maxFiles} images; split the batch.`, { field: part.fieldname, limit: maxFiles });
+          files++;
+          if (upload) await upload.addFile(part.filename || `image-${files}`, part.file, limit);
+          else part.file.resume();
+        } else if (part.fieldname === 'background_file') {
+          hasBackground = true;
+          if (upload) await upload.setBackground(part.file, limit);
+          else part.file.resume();
+        } else {
+          part.file.resume();
+          throw unknownField(part.fieldname);
+        }
+        if (part.file.truncated) throw new GreenroomError('UPLOAD_TOO_LARGE', `${part.fieldname}: a file is larger than the upload limit${maxFileBytes !== undefined ? ` (${maxFileBytes} bytes)` : ''}; send smaller files.`, { field: part.fieldname, ...(maxFileBytes !== undefined ? { limitBytes: maxFileBytes } : {}) });
+        continue;
       }
-      continue;
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      if (part.valueTruncated) throw new GreenroomError('UPLOAD_TOO_LARGE', `${part.fieldname}: the field is too long.`, { field: part.fieldname });
+      if (part.fieldname === 'spec') specText = value;
+      else if (part.fieldname === 'kind') kind = value;
+      else if (part.fieldname === 'idempotency_key') formKey = value;
+      else throw unknownField(part.fieldname);
     }
-    const value = typeof part.value === 'string' ? part.value : String(part.value);
-    if (part.valueTruncated) throw new GreenroomError('UPLOAD_TOO_LARGE', `${part.fieldname}: the field is too long.`, { field: part.fieldname });
-    if (part.fieldname === 'spec') specText = value;
-    else if (part.fieldname === 'kind') kind = value;
-    else if (part.fieldname === 'idempotency_key') idempotencyKey = value;
-    else throw unknownField(part.fieldname);
-  }
-  if (kind !== undefined && kind !== 'edit' && kind !== 'cutout') {
-    throw new GreenroomError('INVALID_OPTION', `kind: expected "edit" or "cutout"; got ${JSON.stringify(kind)}.`, { field: 'kind', expected: ['edit', 'cutout'], got: kind });
-  }
-  const spec = parseSpecField(specText);
-  const jobKind: JobKind = kind === 'cutout' ? 'cutout' : 'edit';
-  if (jobKind === 'edit') {
-    const bg = typeof spec.background === 'string' ? backgroundShorthand(spec.background) : (spec.background as Record<string, unknown> | undefined);
-    if (bg && typeof bg === 'object' && bg.type === 'image' && !background) {
-      // A server never reads its own files on a client's say-so.
-      throw new GreenroomError('INVALID_OPTION', 'background.file: server paths are not accepted; upload the background image as a background_file part.', {
-        field: 'background.file',
-        expected: 'a background_file part',
-      });
+    if (kind !== undefined && kind !== 'edit' && kind !== 'cutout') {
+      throw new GreenroomError('INVALID_OPTION', `kind: expected "edit" or "cutout"; got ${JSON.stringify(kind)}.`, { field: 'kind', expected: ['edit', 'cutout'], got: kind });
     }
-    if (background) spec.background = { ...(bg && bg.type === 'image' ? bg : {}), type: 'image', file: background };
-  } else if (background) {
-    throw new GreenroomError('INVALID_OPTION', 'background_file: cutout jobs take no background image; use kind=edit.', { field: 'background_file' });
+    const spec = parseSpecField(specText);
+    const jobKind: JobKind = kind === 'cutout' ? 'cutout' : 'edit';
+    if (jobKind === 'edit') {
+      const bg = typeof spec.background === 'string' ? backgroundShorthand(spec.background) : (spec.background as Record<string, unknown> | undefined);
+      if (bg && typeof bg === 'object' && bg.type === 'image' && !hasBackground) {
+        // A server never reads its own files on a client's say-so.
+        throw new GreenroomError('INVALID_OPTION', 'background.file: server paths are not accepted; upload the background image as a background_file part.', {
+          field: 'background.file',
+          expected: 'a background_file part',
+        });
+      }
+    } else if (hasBackground) {
+      throw new GreenroomError('INVALID_OPTION', 'background_file: cutout jobs take no background image; use kind=edit.', { field: 'background_file' });
+    }
+    if (files === 0) throw new GreenroomError('MISSING_IMAGE', 'No image in the request: send one or more image_file parts.', { field: 'image_file' });
+    if (known) return { id: known, created: false };
+    const idempotencyKey = opts.idempotencyKey ?? formKey;
+    return await upload!.commit({ kind: jobKind, spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+  } catch (err) {
+    await upload?.abort().catch((e: unknown) => request.log.error(e));
+    throw err;
   }
-  if (files.length === 0) throw new GreenroomError('MISSING_IMAGE', 'No image in the request: send one or more image_file parts.', { field: 'image_file' });
-  return { files, kind: jobKind, spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
 }
 
 function parseSpecField(text: string | undefined): Record<string, unknown> {
