@@ -3,12 +3,15 @@
  * side effects (sharp, onnxruntime, the clock) come in through `deps`.
  */
 import { decodeImage, resizeForNetwork, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
+import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { cropRegion, subjectBox } from '../matte/bbox.ts';
 import { refineMatte } from '../matte/refine.ts';
 import { workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { CutoutOptions } from './cutout-options.ts';
+import { strokesForPhoto, type HintsSpec } from './hints-options.ts';
+import { foregroundColours, touchUpCutout, type HintsReport, type PhotoHints } from './hints-stage.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { StageRecorder, type Clock, type StageMeter, type StageName, type StageTiming } from './stages.ts';
 
@@ -44,6 +47,8 @@ export interface CutoutResult {
   totalMs: number;
   /** Joules and CO2e per stage and in total, with how they were obtained. */
   energy?: EnergyReceipt;
+  /** What the touch-up hints did (the `hints` stage of the receipt is their cost). */
+  hints?: HintsReport;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -53,29 +58,60 @@ export interface Cutout {
   rgb: Uint8Array;
   alpha: Uint8Array;
   workingSize: number;
+  /** What the touch-up hints did, when there were any. */
+  hints?: HintsReport;
 }
 
-export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean }, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
+/** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes). */
+export interface TouchupOptions {
+  hints?: HintsSpec;
+  matte?: Uint8Array;
+}
+
+export async function cutoutStages(bytes: Uint8Array, options: Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean } & TouchupOptions, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
   const size = workingSize(deps.segmenter.model, options.quality);
-  const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
-  // An input that is already a cutout (it has transparency) can be its own matte: no network.
-  if (options.reuseAlpha && decoded.alpha) return { decoded, rgb: decoded.rgb, alpha: decoded.alpha, workingSize: 0 };
-  const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
-
-  const matte = await stages.time('segment', async (control) => {
-    const small = resizeForNetwork(decoded, size);
-    const data = await deps.segmenter.segment(small, size, control.queued());
-    return { data, width: size, height: size };
+  // The photo, a previous cutout's matte and the hints are all read and checked before any work.
+  const { decoded, previous, hints } = await stages.time('decode', async () => {
+    const decoded = await decodeImage(bytes, deps.limits);
+    const previous = options.matte ? await decodeMatte(options.matte, decoded, deps.limits) : undefined;
+    const spec = options.hints;
+    const hints: PhotoHints | undefined = !spec ? undefined : spec.kind === 'strokes' ? { strokes: strokesForPhoto(spec, decoded) } : { labels: await decodeHintsImage(spec, decoded, deps.limits) };
+    return { decoded, previous, hints };
   });
+  const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
+  // A matte to reuse (no network): a previous cutout's, or the input's own when it is already a cutout.
+  const reused = previous ? { alpha: previous, from: 'previous-cutout' as const } : options.reuseAlpha && decoded.alpha ? { alpha: decoded.alpha, from: 'input-alpha' as const } : undefined;
+  if (reused && !hints) {
+    if (reused.from === 'input-alpha') return { decoded, rgb: decoded.rgb, alpha: reused.alpha, workingSize: 0 };
+    const rgb = await stages.time('refine', () => foregroundColours(image, reused.alpha, options.decontaminate));
+    return { decoded, rgb, alpha: reused.alpha, workingSize: 0 };
+  }
 
-  const cutout = await stages.time('refine', () => refineMatte(image, matte, decoded.alpha, options));
-  return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: size };
+  let alpha: Uint8Array;
+  let rgb: Uint8Array;
+  if (reused) alpha = Uint8Array.from(reused.alpha);
+  else {
+    const matte = await stages.time('segment', async (control) => {
+      const small = resizeForNetwork(decoded, size);
+      const data = await deps.segmenter.segment(small, size, control.queued());
+      return { data, width: size, height: size };
+    });
+    // With hints, the colours are worked out once, after the touch-up.
+    const cutout = await stages.time('refine', () => refineMatte(image, matte, decoded.alpha, { ...options, decontaminate: options.decontaminate && !hints }));
+    alpha = cutout.alpha;
+    rgb = cutout.rgb;
+    if (!hints) return { decoded, rgb, alpha, workingSize: size };
+  }
+  // Colours of an input that is already a cutout are its own (the photo behind is gone).
+  const decontaminated = options.decontaminate && reused?.from !== 'input-alpha';
+  const touched = await stages.time('hints', () => touchUpCutout(image, alpha, hints!, { decontaminate: decontaminated }));
+  return { decoded, rgb: touched.rgb, alpha, workingSize: reused ? 0 : size, hints: { ...touched.report, matteFrom: reused?.from ?? 'network' } };
 }
 
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
   const stages = recorderFor(deps);
   const model = deps.segmenter.model;
-  const { decoded, workingSize: size, ...cutout } = await cutoutStages(bytes, options, deps, stages);
+  const { decoded, workingSize: size, hints, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
   const { encoded, subject, region } = await stages.time('encode', async () => {
     const found = subjectBox(cutout.alpha, decoded.width, decoded.height);
@@ -106,6 +142,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     stages: stages.stages,
     totalMs: stages.totalMs,
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
+    ...(hints ? { hints } : {}),
   };
 }
 

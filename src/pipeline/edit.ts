@@ -20,6 +20,7 @@ import { getTemplate, parsePrompt, renderBackground, type PromptParse, type Scen
 import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { cutoutStages, recorderFor, type Cutout, type CutoutDeps } from './cutout.ts';
+import type { HintsReport } from './hints-stage.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import type { StageRecorder, StageTiming } from './stages.ts';
 
@@ -41,6 +42,8 @@ export interface EditResult {
   stages: StageTiming[];
   totalMs: number;
   energy?: EnergyReceipt;
+  /** What the touch-up hints did (the `hints` stage of the receipt is their cost). */
+  hints?: HintsReport;
 }
 
 /** Neutral light for backgrounds that carry none (transparent). */
@@ -65,6 +68,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     stages: stages.stages,
     totalMs: stages.totalMs,
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
+    ...(cut.hints ? { hints: cut.hints } : {}),
   };
 }
 
