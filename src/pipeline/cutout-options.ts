@@ -34,7 +34,7 @@ export const CutoutOptionsSchema = z
     /** Touch-up hints: keep and erase strokes, or a hints image's bytes (see hints-options.ts). */
     hints: z.unknown().optional(),
     /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
-    matte: z.instanceof(Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
+    matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
   })
   .strict();
 

@@ -154,7 +154,7 @@ export const EditSpecSchema = z
         /** Touch-up hints: keep and erase strokes, or a hints image's bytes (hints-options.ts). */
         hints: z.unknown().optional(),
         /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
-        matte: z.instanceof(Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
+        matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
       })
       .strict()
       .default({}),
