@@ -61,12 +61,15 @@ export interface SolveTuning {
   core: number;
   /** Guided filter radius of the band, pixels. */
   bandRadius: number;
+  /** The band reaches this many pixels either side of a step in the new matte. */
+  bandWidth: number;
   bandEps: number;
   /** Fringe: how far (in reaches) it may extend, and the rise in matte a downhill step tolerates. */
   fringeReach: number;
   fringeSlack: number;
   /** Denoise the colours for the edge costs. */
   smooth: boolean;
+
   /** Regions larger than this many pixels are solved on a grid of blocks (edges still fitted at full resolution). */
   maxCells: number;
 }
@@ -82,7 +85,8 @@ export const DEFAULT_TUNING: SolveTuning = {
   unseen: 0.75,
   sureReach: 0.25,
   core: 0.7,
-  bandRadius: 2,
+  bandRadius: 1,
+  bandWidth: 1,
   bandEps: 1e-4,
   fringeReach: 1,
   fringeSlack: 0.01,
@@ -193,7 +197,8 @@ function solveGeodesic(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | 
   const gw_ = walls && (f === 1 ? walls : downsampleLabels(walls, pl.w, pl.h, f));
   const { w, h, a } = gp;
   const n = w * h;
-  const { we, wk } = floods(gp, gs, gw_, reach / f, radius / f, t);
+  const smooth = t.smooth ? { r: blur3(gp.r, gp.w, gp.h), g: blur3(gp.g, gp.w, gp.h), b: blur3(gp.b, gp.w, gp.h) } : { r: gp.r, g: gp.g, b: gp.b };
+  const { we, wk } = floods(gp, smooth, gs, gw_, reach / f, radius / f, t);
 
   // The target on the grid, and a thin band around what changed where the guided filter fits the edge.
   const next = new Float32Array(n);
@@ -203,13 +208,13 @@ function solveGeodesic(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | 
     next[i] = v;
     if (Math.abs(v - a[i]!) > 0.5 / 255) changed[i] = 1;
   }
-  const band = dilateMask(changed, w, h, t.bandRadius);
-  const core = erodeMask(changed, w, h, t.bandRadius);
-  for (let i = 0; i < n; i++) if (core[i] || gs[i]) band[i] = 0;
-  if (f === 1) return guidedFilterAt(gp.r, gp.g, gp.b, next, w, h, t.bandRadius, t.bandEps, band);
+  const band = stepBand(next, changed, gs, w, h, t.bandWidth);
+  // The band is fitted to the photo's own colours (fitted to the denoised ones, edges came out 2-3x worse).
+  const guide = gp;
+  if (f === 1) return guidedFilterAt(guide.r, guide.g, guide.b, next, w, h, t.bandRadius, t.bandEps, band);
 
   // Fast guided filter (He and Sun 2015): coefficients on the grid, applied to the full-resolution colours.
-  const [car, cag, cab, cb] = guidedCoefficientsAt(gp.r, gp.g, gp.b, next, w, h, t.bandRadius, t.bandEps, dilateMask(band, w, h, 1));
+  const [car, cag, cab, cb] = guidedCoefficientsAt(guide.r, guide.g, guide.b, next, w, h, t.bandRadius, t.bandEps, dilateMask(band, w, h, 1));
   const out = new Float32Array(pl.w * pl.h);
   const tx = gridTaps(pl.w, w, f), ty = gridTaps(pl.h, h, f);
   for (let y = 0; y < pl.h; y++) {
@@ -237,14 +242,13 @@ function solveGeodesic(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | 
 }
 
 /** How much each pixel is taken by this step's erase (we) and keep (wk) floods, fringe included. */
-function floods(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | undefined, reach: number, radius: number, t: SolveTuning): { we: Float32Array; wk: Float32Array } {
+function floods(pl: RegionPlanes, smooth: { r: Float32Array; g: Float32Array; b: Float32Array }, seeds: Uint8Array, walls: Uint8Array | undefined, reach: number, radius: number, t: SolveTuning): { we: Float32Array; wk: Float32Array } {
   const { w, h, a } = pl;
   const n = w * h;
-  const smooth = t.smooth ? { r: blur3(pl.r, w, h), g: blur3(pl.g, w, h), b: blur3(pl.b, w, h) } : { r: pl.r, g: pl.g, b: pl.b };
   const costs: GeodesicCosts = { spatial: 1 / reach, colour: t.colour, tolerance: t.tolerance, likelihoodEdge: t.likelihoodEdge, unlikely: t.unlikely };
 
   // Each kind floods from its seeds, over the pixels it can change, preferring its seeds' colours.
-  const flood = (label: number): Float32Array | null => {
+  const flood = (label: number): { dist: Float32Array; likelihood: Float32Array } | null => {
     const keep = label === LABEL_KEEP;
     const other = keep ? LABEL_ERASE : LABEL_KEEP;
     const dist = new Float32Array(n).fill(Infinity);
@@ -270,15 +274,17 @@ function floods(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | undefin
       for (let i = 0; i < n; i++) sure[i] = Math.min(1, Math.max(0, (a[i]! - SURE_FROM) / (1 - SURE_FROM)));
     }
     const step = stepCosts({ ...smooth, likelihood, ...(sure ? { sure } : {}) }, w, h, { ...costs, sure: (1 / t.sureReach - 1) / reach });
-    return geodesicDistance(dist, step, w, h, { passable, limit: 1, climb: { alpha: a, weight: t.alpha, falling: keep } });
+    geodesicDistance(dist, step, w, h, { passable, limit: 1, climb: { alpha: a, weight: t.alpha, falling: keep } });
+    return { dist, likelihood };
   };
   const de = flood(LABEL_ERASE);
   const dk = flood(LABEL_KEEP);
   const we = new Float32Array(n), wk = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const e = de ? de[i]! : Infinity, k = dk ? dk[i]! : Infinity;
+    const e = de ? de.dist[i]! : Infinity, k = dk ? dk.dist[i]! : Infinity;
     if (e < k) we[i] = falloff(e, t.core);
-    else if (k < e) wk[i] = falloff(k, t.core);
+    // A keep takes whole what it reached and looks like its stroke; the reach fades out elsewhere.
+    else if (k < e) wk[i] = k < 1 && dk!.likelihood[i]! > 0.5 ? 1 : falloff(k, t.core);
   }
   if (de) eraseFringe(we, a, reach, w, h, t);
   return { we, wk };
@@ -307,19 +313,33 @@ function eraseFringe(we: Float32Array, a: Float32Array, reach: number, w: number
   const downhill = { alpha: a, slack: t.fringeSlack };
   geodesicDistance(fromErased, travel, w, h, { passable, limit: t.fringeReach, downhill });
   geodesicDistance(fromSubject, travel, w, h, { passable, limit: t.fringeReach, downhill });
+  // What the erase owns goes whole (its soft parts too, where the reach was fading out); only
+  // sure pixels keep the fade, so a stroke's end in an opaque region stays soft.
   for (let i = 0; i < n; i++) {
     const d = fromErased[i]!;
-    if (d > 0 && d < fromSubject[i]! && d < t.fringeReach) we[i] = 1;
+    if (d < fromSubject[i]! && d < t.fringeReach && a[i]! < SURE) we[i] = 1;
   }
 }
 
-/** Pixels whose whole (2r+1) square is set. */
-function erodeMask(mask: Uint8Array, w: number, h: number, radius: number): Uint8Array {
-  const inv = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) inv[i] = mask[i] ? 0 : 1;
-  const grown = dilateMask(inv, w, h, radius);
-  for (let i = 0; i < mask.length; i++) grown[i] = grown[i] ? 0 : 1;
-  return grown;
+/**
+ * Where the guided filter fits the new edge: within `width` pixels of a step in the new matte
+ * (a 4-neighbour differing by more than 0.02) near what changed, seeds excluded. Flat parts next
+ * to an edge keep their exact 0 or 1: fitted, they would pick up the photo's noise.
+ */
+function stepBand(next: Float32Array, changed: Uint8Array, seeds: Uint8Array, w: number, h: number, width: number): Uint8Array {
+  const nearChange = dilateMask(changed, w, h, 1);
+  const step = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!nearChange[i]) continue;
+      const v = next[i]!;
+      if ((x > 0 && Math.abs(next[i - 1]! - v) > 0.02) || (x < w - 1 && Math.abs(next[i + 1]! - v) > 0.02) || (y > 0 && Math.abs(next[i - w]! - v) > 0.02) || (y < h - 1 && Math.abs(next[i + w]! - v) > 0.02)) step[i] = 1;
+    }
+  }
+  const band = dilateMask(step, w, h, width);
+  for (let i = 0; i < band.length; i++) if (seeds[i]) band[i] = 0;
+  return band;
 }
 
 /** The painted strokes, their edges snapped to the photo by a guided filter wider than the brush. */
