@@ -62,12 +62,12 @@ export function readMatteField(body: HintsBody): Uint8Array | undefined {
 }
 
 /** Error fields of the options renamed to the route's fields (hints.strokes.0 stays under hints; matte becomes matte_file). */
-export function renameTouchupField(err: unknown): unknown {
+export function renameTouchupField(err: unknown, sent: { hints: boolean; matte: boolean } = { hints: true, matte: true }): unknown {
   if (!(err instanceof GreenroomError)) return err;
   const field = String(err.details.field ?? '');
   const from = ['cutout.matte', 'matte'].find((f) => field === f);
-  if (from) return new GreenroomError(err.code.replace('GREENROOM_ERR_', '') as never, err.message.startsWith(from) ? `matte_file${err.message.slice(from.length)}` : err.message, { ...err.details, field: 'matte_file' }, { cause: err });
-  if (field.startsWith('cutout.hints')) {
+  if (from && sent.matte) return new GreenroomError(err.code.replace('GREENROOM_ERR_', '') as never, err.message.startsWith(from) ? `matte_file${err.message.slice(from.length)}` : err.message, { ...err.details, field: 'matte_file' }, { cause: err });
+  if (field.startsWith('cutout.hints') && sent.hints) {
     const renamed = field.replace(/^cutout\.hints/, 'hints');
     return new GreenroomError(err.code.replace('GREENROOM_ERR_', '') as never, err.message.startsWith(field) ? `${renamed}${err.message.slice(field.length)}` : err.message, { ...err.details, field: renamed, specField: field }, { cause: err });
   }

@@ -187,7 +187,7 @@ export async function editRoutes(app: FastifyInstance): Promise<void> {
       try {
         result = await processImage(app, request, reply, 'edit', () => app.greenroom.studio.edit(upload.data, spec as never, { operation: 'edit', ...(name ? { input: name } : {}) }));
       } catch (err) {
-        throw renameField(given.has('hints') || given.has('matte_file') ? renameTouchupField(err) : err, given);
+        throw renameField(renameTouchupField(err, { hints: given.has('hints'), matte: given.has('matte_file') }), given);
       }
       if (result.background.seed !== undefined) reply.header('x-seed', String(result.background.seed));
       if (result.warnings.length > 0) reply.header('x-warnings', headerText(result.warnings.join(' | ')));
