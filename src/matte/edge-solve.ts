@@ -20,7 +20,7 @@ import { colourLikelihood } from './colour-model.ts';
 import { geodesicDistance, stepCosts, travelCosts, type GeodesicCosts } from './geodesic.ts';
 import { dilateMask, guidedCoefficientsAt, guidedFilterAt } from './guided-band.ts';
 import { growBox, LABEL_ERASE, LABEL_KEEP, type Box, type LabelMap } from './hints.ts';
-import { solveMattingRegion } from './matting-solve.ts';
+import { solveMattingBand, solveMattingRegion } from './matting-solve.ts';
 import { blur3, downsampleLabels, downsampleRegion, gridTaps, readRegion, writeRegion, type Photo, type RegionPlanes } from './region.ts';
 
 export const HINT_SOLVERS = ['geodesic', 'guided', 'matting'] as const;
@@ -63,6 +63,10 @@ export interface SolveTuning {
   bandRadius: number;
   /** The band reaches this many pixels either side of a step in the new matte. */
   bandWidth: number;
+  /** How the band is fitted: a guided filter, or a matting solve of the band alone. */
+  bandSolver: 'guided' | 'matting';
+  bandLambda: number;
+  bandIterations: number;
   bandEps: number;
   /** Fringe: how far (in reaches) it may extend, and the rise in matte a downhill step tolerates. */
   fringeReach: number;
@@ -87,6 +91,9 @@ export const DEFAULT_TUNING: SolveTuning = {
   core: 0.7,
   bandRadius: 1,
   bandWidth: 1,
+  bandSolver: 'matting',
+  bandLambda: 0.001,
+  bandIterations: 30,
   bandEps: 1e-4,
   fringeReach: 1,
   fringeSlack: 0.01,
@@ -209,6 +216,14 @@ function solveGeodesic(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | 
     if (Math.abs(v - a[i]!) > 0.5 / 255) changed[i] = 1;
   }
   const band = stepBand(next, changed, gs, w, h, t.bandWidth);
+  if (t.bandSolver === 'matting') {
+    if (f === 1) return solveMattingBand(gp, next, band, { lambda: t.bandLambda, iterations: t.bandIterations });
+    // On a grid: the target at full resolution, and the band (as wide as a cell) solved there.
+    const full = upsampleTarget(pl, we, wk, w, h, f);
+    const fullChanged = new Uint8Array(full.length);
+    for (let i = 0; i < full.length; i++) if (Math.abs(full[i]! - pl.a[i]!) > 0.5 / 255) fullChanged[i] = 1;
+    return solveMattingBand(pl, full, stepBand(full, fullChanged, seeds, pl.w, pl.h, Math.max(t.bandWidth, Math.ceil(f / 2))), { lambda: t.bandLambda, iterations: t.bandIterations });
+  }
   // The band is fitted to the photo's own colours (fitted to the denoised ones, edges came out 2-3x worse).
   const guide = gp;
   if (f === 1) return guidedFilterAt(guide.r, guide.g, guide.b, next, w, h, t.bandRadius, t.bandEps, band);
@@ -235,6 +250,25 @@ function solveGeodesic(pl: RegionPlanes, seeds: Uint8Array, walls: Uint8Array | 
       }
       const e = we[c00]! * w00 + we[c01]! * w01 + we[c10]! * w10 + we[c11]! * w11;
       const k = wk[c00]! * w00 + wk[c01]! * w01 + wk[c10]! * w10 + wk[c11]! * w11;
+      out[i] = a0 + (1 - a0) * k - a0 * e;
+    }
+  }
+  return out;
+}
+
+/** The new matte at full resolution: the old one, with the grid's erase and keep shares interpolated. */
+function upsampleTarget(pl: RegionPlanes, we: Float32Array, wk: Float32Array, w: number, h: number, f: number): Float32Array {
+  const out = new Float32Array(pl.w * pl.h);
+  const tx = gridTaps(pl.w, w, f), ty = gridTaps(pl.h, h, f);
+  for (let y = 0; y < pl.h; y++) {
+    const r0 = ty.i0[y]! * w, r1 = ty.i1[y]! * w, fy = ty.t[y]!;
+    for (let x = 0, i = y * pl.w; x < pl.w; x++, i++) {
+      const c00 = r0 + tx.i0[x]!, c01 = r0 + tx.i1[x]!, c10 = r1 + tx.i0[x]!, c11 = r1 + tx.i1[x]!;
+      const fx = tx.t[x]!;
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      const e = we[c00]! * w00 + we[c01]! * w01 + we[c10]! * w10 + we[c11]! * w11;
+      const k = wk[c00]! * w00 + wk[c01]! * w01 + wk[c10]! * w10 + wk[c11]! * w11;
+      const a0 = pl.a[i]!;
       out[i] = a0 + (1 - a0) * k - a0 * e;
     }
   }

@@ -25,6 +25,10 @@ export interface MattingSolveOptions {
   maxIterations?: number;
   /** Stop when the residual falls below this fraction of the first. */
   tolerance?: number;
+  /** Only these pixels are solved (the rest keep their value): a band along an edge. */
+  free?: Uint8Array;
+  /** The pull towards the given matte (default 4 / reach^2). */
+  lambda?: number;
 }
 
 export interface MattingSolveStats {
@@ -36,7 +40,7 @@ export function solveMattingRegion(pl: RegionPlanes, seeds: Uint8Array, options:
   const n = w * h;
   const radius = options.radius ?? 1;
   const eps = options.eps ?? 1e-5;
-  const lambda = 4 / (options.reach * options.reach);
+  const lambda = options.lambda ?? 4 / (options.reach * options.reach);
   const count = (2 * radius + 1) ** 2;
 
   // Per window (by centre): the mean colour and the inverse of (covariance + eps/|w| I).
@@ -70,7 +74,7 @@ export function solveMattingRegion(pl: RegionPlanes, seeds: Uint8Array, options:
       x[i] = a[i]!;
       if (seeds[i] === LABEL_KEEP) { fixed[i] = 1; x[i] = 1; }
       else if (seeds[i] === LABEL_ERASE) { fixed[i] = 1; x[i] = 0; }
-      else if (xx === 0 || y === 0 || xx === w - 1 || y === h - 1) fixed[i] = 1;
+      else if (xx === 0 || y === 0 || xx === w - 1 || y === h - 1 || (options.free && !options.free[i])) fixed[i] = 1;
     }
   }
 
@@ -135,5 +139,107 @@ export function solveMattingRegion(pl: RegionPlanes, seeds: Uint8Array, options:
   }
   if (stats) stats.iterations = it;
   for (let i = 0; i < n; i++) x[i] = x[i]! < 0 ? 0 : x[i]! > 1 ? 1 : x[i]!;
+  return x;
+}
+
+/**
+ * The same matting solve restricted to a thin band of free pixels (the rest fixed at `target`),
+ * computed only on the 3x3 windows that touch the band, so its cost follows the band's length,
+ * not the region's area. Minimises a' L a + lambda |a - target|^2 over the band.
+ */
+export function solveMattingBand(pl: RegionPlanes, target: Float32Array, free: Uint8Array, options: { eps?: number; lambda: number; iterations: number }): Float32Array {
+  const { w, h, r, g, b } = pl;
+  const n = w * h;
+  const eps = options.eps ?? 1e-5;
+  const x = Float32Array.from(target);
+  // Free pixels away from the border (every window holding them lies inside the region).
+  const freeList: number[] = [];
+  for (let y = 1; y < h - 1; y++) for (let xx = 1; xx < w - 1; xx++) if (free[y * w + xx]) freeList.push(y * w + xx);
+  if (freeList.length === 0) return x;
+  // Windows (by centre) that hold a free pixel.
+  const isWindow = new Uint8Array(n);
+  for (const i of freeList) for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) isWindow[i + dy * w + dx] = 1;
+  const windows: number[] = [];
+  for (let y = 1; y < h - 1; y++) for (let xx = 1; xx < w - 1; xx++) if (isWindow[y * w + xx]) windows.push(y * w + xx);
+  const nw = windows.length;
+  const mu = new Float64Array(3 * nw), inv = new Float64Array(6 * nw);
+  const slot = new Int32Array(n).fill(-1);
+  const reg = eps / 9;
+  windows.forEach((c, k) => {
+    slot[c] = k;
+    let sr = 0, sg = 0, sb = 0, srr = 0, srg = 0, srb = 0, sgg = 0, sgb = 0, sbb = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const j = c + dy * w + dx;
+      const vr = r[j]!, vg = g[j]!, vb = b[j]!;
+      sr += vr; sg += vg; sb += vb;
+      srr += vr * vr; srg += vr * vg; srb += vr * vb; sgg += vg * vg; sgb += vg * vb; sbb += vb * vb;
+    }
+    const mr = sr / 9, mg = sg / 9, mb = sb / 9;
+    const vrr = srr / 9 - mr * mr + reg, vrg = srg / 9 - mr * mg, vrb = srb / 9 - mr * mb;
+    const vgg = sgg / 9 - mg * mg + reg, vgb = sgb / 9 - mg * mb, vbb = sbb / 9 - mb * mb + reg;
+    const i00 = vgg * vbb - vgb * vgb, i01 = vrb * vgb - vrg * vbb, i02 = vrg * vgb - vrb * vgg;
+    const i11 = vrr * vbb - vrb * vrb, i12 = vrb * vrg - vrr * vgb, i22 = vrr * vgg - vrg * vrg;
+    const det = vrr * i00 + vrg * i01 + vrb * i02;
+    mu[3 * k] = mr; mu[3 * k + 1] = mg; mu[3 * k + 2] = mb;
+    inv[6 * k] = i00 / det; inv[6 * k + 1] = i01 / det; inv[6 * k + 2] = i02 / det;
+    inv[6 * k + 3] = i11 / det; inv[6 * k + 4] = i12 / det; inv[6 * k + 5] = i22 / det;
+  });
+  const ak = new Float64Array(4 * nw);
+  // out[k] = (A v) at freeList[k], for v over the whole region.
+  const apply = (v: Float32Array, out: Float64Array) => {
+    for (let k = 0; k < nw; k++) {
+      const c = windows[k]!;
+      let sv = 0, sr = 0, sg = 0, sb = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const j = c + dy * w + dx;
+        const vj = v[j]!;
+        sv += vj; sr += r[j]! * vj; sg += g[j]! * vj; sb += b[j]! * vj;
+      }
+      const mv = sv / 9;
+      const cr = sr / 9 - mu[3 * k]! * mv, cg = sg / 9 - mu[3 * k + 1]! * mv, cb = sb / 9 - mu[3 * k + 2]! * mv;
+      const o = 6 * k;
+      const a0 = inv[o]! * cr + inv[o + 1]! * cg + inv[o + 2]! * cb;
+      const a1 = inv[o + 1]! * cr + inv[o + 3]! * cg + inv[o + 4]! * cb;
+      const a2 = inv[o + 2]! * cr + inv[o + 4]! * cg + inv[o + 5]! * cb;
+      ak[4 * k] = a0; ak[4 * k + 1] = a1; ak[4 * k + 2] = a2;
+      ak[4 * k + 3] = mv - a0 * mu[3 * k]! - a1 * mu[3 * k + 1]! - a2 * mu[3 * k + 2]!;
+    }
+    freeList.forEach((i, q) => {
+      let acc = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const k = slot[i + dy * w + dx]!;
+        acc += ak[4 * k]! * r[i]! + ak[4 * k + 1]! * g[i]! + ak[4 * k + 2]! * b[i]! + ak[4 * k + 3]!;
+      }
+      out[q] = 9 * v[i]! - acc + options.lambda * v[i]!;
+    });
+  };
+  const m = freeList.length;
+  const ax = new Float64Array(m), res = new Float64Array(m), ad = new Float64Array(m);
+  const dir = new Float32Array(n);
+  apply(x, ax);
+  let rr = 0;
+  for (let q = 0; q < m; q++) {
+    const v = options.lambda * target[freeList[q]!]! - ax[q]!;
+    res[q] = v;
+    dir[freeList[q]!] = v;
+    rr += v * v;
+  }
+  for (let it = 0; it < options.iterations && rr > 1e-12; it++) {
+    apply(dir, ad);
+    let dad = 0;
+    for (let q = 0; q < m; q++) dad += dir[freeList[q]!]! * ad[q]!;
+    const alpha = rr / dad;
+    let next = 0;
+    for (let q = 0; q < m; q++) {
+      const i = freeList[q]!;
+      x[i]! += alpha * dir[i]!;
+      res[q]! -= alpha * ad[q]!;
+      next += res[q]! * res[q]!;
+    }
+    const beta = next / rr;
+    rr = next;
+    for (let q = 0; q < m; q++) dir[freeList[q]!] = res[q]! + beta * dir[freeList[q]!]!;
+  }
+  for (const i of freeList) x[i] = x[i]! < 0 ? 0 : x[i]! > 1 ? 1 : x[i]!;
   return x;
 }
