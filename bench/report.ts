@@ -5,11 +5,12 @@ import type { ServerLoadResults } from './server-load.ts';
 import type { MachineInfo } from './machine.ts';
 import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
+import { touchupMarkdown, type TouchupResults } from './touchup.ts';
 
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'speed' | 'quality' | 'compose' | 'energy' | 'server'>;
+  sections: Array<'speed' | 'quality' | 'compose' | 'energy' | 'server' | 'touchup'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -24,6 +25,7 @@ export interface BenchResults {
   compose?: ComposeResults;
   energy?: EnergyResults;
   server?: ServerLoadResults;
+  touchup?: TouchupResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -205,6 +207,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');
+  if (r.touchup) parts.push(touchupMarkdown(r.touchup), '');
   if (r.energy) parts.push(energyMarkdown(r.energy), '');
   if (r.server) parts.push(serverMarkdown(r.server), '');
   return parts.join('\n');

@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only speed|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
+ *   --only speed|quality|compose|energy|server|touchup   one section (energy alone has no cutout or peer rows)
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -25,9 +25,10 @@ import { runQuality } from './quality.ts';
 import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
+import { runTouchup } from './touchup.ts';
 
 interface Flags {
-  only: 'speed' | 'quality' | 'compose' | 'energy' | 'server' | null;
+  only: 'speed' | 'quality' | 'compose' | 'energy' | 'server' | 'touchup' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -42,9 +43,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy' && v !== 'server') throw new Error(`--only takes speed, quality, compose, energy or server, got ${v}`);
+      if (v !== 'speed' && v !== 'quality' && v !== 'compose' && v !== 'energy' && v !== 'server' && v !== 'touchup') throw new Error(`--only takes speed, quality, compose, energy, server or touchup, got ${v}`);
       flags.only = v;
-    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy|server, --quick, --no-peer, --wait-quiet[=seconds]`);
+    } else throw new Error(`Unknown flag ${a}. Flags: --only speed|quality|compose|energy|server|touchup, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: flags.quick ? 'quick' : 'full',
-    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose', 'energy', 'server'],
+    sections: flags.only ? [flags.only] : ['speed', 'quality', 'compose', 'energy', 'server', 'touchup'],
     machine,
     studioOpenMs: Math.round(studioOpenMs),
     ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
@@ -114,6 +115,10 @@ export async function main(argv: string[]): Promise<BenchResults> {
     if (results.sections.includes('energy')) {
       log('energy...');
       results.energy = await runEnergy(studio, results.speed, { log });
+    }
+    if (results.sections.includes('touchup')) {
+      log('touch-up hints (solvers on known truth, stroke timing at 1.5 and 12 MP, gallery)...');
+      results.touchup = await runTouchup(studio, { quick: flags.quick, log });
     }
     if (results.sections.includes('server')) {
       log('server under load (a child process on loopback)...');

@@ -77,8 +77,22 @@ export function stepCosts(planes: CostPlanes, w: number, h: number, c: GeodesicC
 
 /** Step costs of plain travel: length times `spatial`, whatever the pixels. */
 export function travelCosts(w: number, h: number, spatial: number): Float32Array {
-  const zero = new Float32Array(w * h);
-  return stepCosts({ r: zero, g: zero, b: zero }, w, h, { spatial, colour: 0, tolerance: 0 });
+  const n = w * h;
+  const out = new Float32Array(4 * n);
+  out.fill(spatial, 0, n).fill(spatial * SQRT2, n, 2 * n).fill(spatial, 2 * n, 3 * n).fill(spatial * SQRT2, 3 * n);
+  // Steps that would leave the box.
+  for (let y = 0; y < h; y++) {
+    out[y * w + w - 1] = Infinity; // right
+    out[n + y * w] = Infinity; // down-left
+    out[3 * n + y * w + w - 1] = Infinity; // down-right
+  }
+  for (let x = 0; x < w; x++) {
+    const last = (h - 1) * w + x;
+    out[n + last] = Infinity;
+    out[2 * n + last] = Infinity;
+    out[3 * n + last] = Infinity;
+  }
+  return out;
 }
 
 export interface GeodesicOptions {

@@ -165,7 +165,8 @@ export function solveMattingBand(pl: RegionPlanes, target: Float32Array, free: U
   const mu = new Float64Array(3 * nw), inv = new Float64Array(6 * nw);
   const slot = new Int32Array(n).fill(-1);
   const reg = eps / 9;
-  windows.forEach((c, k) => {
+  for (let k = 0; k < nw; k++) {
+    const c = windows[k]!;
     slot[c] = k;
     let sr = 0, sg = 0, sb = 0, srr = 0, srg = 0, srb = 0, sgg = 0, sgb = 0, sbb = 0;
     for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
@@ -183,7 +184,7 @@ export function solveMattingBand(pl: RegionPlanes, target: Float32Array, free: U
     mu[3 * k] = mr; mu[3 * k + 1] = mg; mu[3 * k + 2] = mb;
     inv[6 * k] = i00 / det; inv[6 * k + 1] = i01 / det; inv[6 * k + 2] = i02 / det;
     inv[6 * k + 3] = i11 / det; inv[6 * k + 4] = i12 / det; inv[6 * k + 5] = i22 / det;
-  });
+  }
   const ak = new Float64Array(4 * nw);
   // out[k] = (A v) at freeList[k], for v over the whole region.
   const apply = (v: Float32Array, out: Float64Array) => {
@@ -204,14 +205,15 @@ export function solveMattingBand(pl: RegionPlanes, target: Float32Array, free: U
       ak[4 * k] = a0; ak[4 * k + 1] = a1; ak[4 * k + 2] = a2;
       ak[4 * k + 3] = mv - a0 * mu[3 * k]! - a1 * mu[3 * k + 1]! - a2 * mu[3 * k + 2]!;
     }
-    freeList.forEach((i, q) => {
+    for (let q = 0; q < freeList.length; q++) {
+      const i = freeList[q]!;
       let acc = 0;
       for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
         const k = slot[i + dy * w + dx]!;
         acc += ak[4 * k]! * r[i]! + ak[4 * k + 1]! * g[i]! + ak[4 * k + 2]! * b[i]! + ak[4 * k + 3]!;
       }
       out[q] = 9 * v[i]! - acc + options.lambda * v[i]!;
-    });
+    }
   };
   const m = freeList.length;
   const ax = new Float64Array(m), res = new Float64Array(m), ad = new Float64Array(m);
