@@ -22,6 +22,11 @@ export const MOTORCYCLE_STROKES: Stroke[] = [
   { mode: 'erase', radius: 6, points: [340, 172, 345, 158, 358, 150, 372, 147] },
 ];
 
+/** The translucent shelf behind the tank, between the lever and the fork: a fourth stroke. */
+export const MOTORCYCLE_FOURTH: Stroke = { mode: 'erase', radius: 4, points: [402, 170, 420, 166, 445, 165] };
+
+const asHints = (strokes: readonly Stroke[]) => strokes.map((s) => ({ mode: s.mode, radius: s.radius, points: Array.from({ length: s.points.length / 2 }, (_, i) => [s.points[2 * i]!, s.points[2 * i + 1]!] as [number, number]) }));
+
 const MAGENTA: readonly [number, number, number] = [255, 0, 255];
 
 interface Raster {
@@ -103,8 +108,8 @@ export async function writeTouchupGallery(studio: Studio, dir = GALLERY_DIR): Pr
   const { width, height } = photo.info;
   const rgb = new Uint8Array(photo.data);
   const before = await studio.cutout(photoFile, { quality: 'best' });
-  const hints = MOTORCYCLE_STROKES.map((s) => ({ mode: s.mode, radius: s.radius, points: Array.from({ length: s.points.length / 2 }, (_, i) => [s.points[2 * i]!, s.points[2 * i + 1]!] as [number, number]) }));
-  const after = await studio.cutout(photoFile, { matte: before.image.data, hints });
+  const after = await studio.cutout(photoFile, { matte: before.image.data, hints: asHints(MOTORCYCLE_STROKES) });
+  const fourth = await studio.cutout(photoFile, { matte: before.image.data, hints: asHints([...MOTORCYCLE_STROKES, MOTORCYCLE_FOURTH]) });
   const unpack = async (bytes: Uint8Array) => {
     const { data } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const c = new Uint8Array(width * height * 3), a = new Uint8Array(width * height);
@@ -114,7 +119,7 @@ export async function writeTouchupGallery(studio: Studio, dir = GALLERY_DIR): Pr
     }
     return { c, a };
   };
-  const b = await unpack(before.image.data), a = await unpack(after.image.data);
+  const b = await unpack(before.image.data), a = await unpack(after.image.data), a4 = await unpack(fourth.image.data);
   const beforeR = onColour(b.c, b.a, width, height, MAGENTA), afterR = onColour(a.c, a.a, width, height, MAGENTA);
   const seat = { x: 105, y: 115, w: 110, h: 100 }, mirror = { x: 320, y: 92, w: 160, h: 100 };
   const hintsMs = after.stages.find((s) => s.stage === 'hints')?.ms ?? 0;
@@ -130,6 +135,9 @@ export async function writeTouchupGallery(studio: Studio, dir = GALLERY_DIR): Pr
       { caption: 'after', panel: await png(afterR, seat, seat.w * 3) },
       { caption: 'Around the left mirror, before (x3)', panel: await png(beforeR, mirror, mirror.w * 3) },
       { caption: 'after', panel: await png(afterR, mirror, mirror.w * 3) },
+    ],
+    [
+      { caption: 'With a fourth stroke, behind the tank (x3)', panel: await png(onColour(a4.c, a4.a, width, height, MAGENTA), mirror, mirror.w * 3) },
     ],
   ], main);
 

@@ -13,6 +13,7 @@
  * Writes results/touchup.json and results/touchup.md.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Studio } from '../src/index.ts';
@@ -54,6 +55,8 @@ export interface TimingRow {
 export interface TouchupResults {
   date: string;
   machine: ReturnType<typeof machineInfo>;
+  /** The 1-minute load average when the section ended (machine.loadAvgAtStart when it began). */
+  loadAvgAtEnd: number;
   caseScale: number;
   solvers: SolverRow[];
   timing: TimingRow[];
@@ -176,6 +179,7 @@ async function timeAt(studio: Studio, width: number, runs: number, log: (s: stri
 export async function runTouchup(studio: Studio, options: { quick?: boolean; log?: (s: string) => void } = {}): Promise<TouchupResults> {
   const log = options.log ?? ((s: string) => console.log(s));
   const quick = options.quick ?? false;
+  const machine = machineInfo();
   log('touch-up: solvers on cases with known truth...');
   const caseScale = 0.5;
   const solvers = await compareSolvers(caseScale, quick, log);
@@ -184,7 +188,7 @@ export async function runTouchup(studio: Studio, options: { quick?: boolean; log
   const timing = [await timeAt(studio, 1500, runs, log), await timeAt(studio, 4240, runs, log)];
   log('touch-up: gallery...');
   const gallery = await writeTouchupGallery(studio);
-  const results: TouchupResults = { date: new Date().toISOString(), machine: machineInfo(), caseScale, solvers, timing, gallery: gallery.map((g) => path.relative(path.resolve(RESULTS_DIR, '..', '..'), g)) };
+  const results: TouchupResults = { date: new Date().toISOString(), machine, loadAvgAtEnd: round(os.loadavg()[0]!, 2), caseScale, solvers, timing, gallery: gallery.map((g) => path.relative(path.resolve(RESULTS_DIR, '..', '..'), g)) };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(RESULTS_DIR, 'touchup.json'), `${JSON.stringify(results, null, 1)}\n`);
   fs.writeFileSync(path.join(RESULTS_DIR, 'touchup.md'), touchupMarkdown(results));
@@ -196,7 +200,7 @@ export function touchupMarkdown(r: TouchupResults): string {
   const solverRows = r.solvers.map((s) => [s.variant, ...kinds.flatMap((k) => (s.kinds[k] ? [`${s.kinds[k].fixedPct}% / ${s.kinds[k].leakedPx} / ${s.kinds[k].edgeError}`] : ['-'])), s.sad, s.msPerStroke]);
   const timingRows = r.timing.map((t) => [`${t.size} (${t.width}x${t.height})`, t.strokeMs, t.strokeMsEach.join(', '), t.boxBlurMs, t.ratio, t.serverHintsMs, t.serverTotalMs]);
   return [
-    `## Touch-up hints (${r.date.slice(0, 10)}, ${r.machine.cpu}, ${r.machine.cores} cores)`,
+    `## Touch-up hints (${r.date.slice(0, 10)}, ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}; load average ${r.machine.loadAvgAtStart} at the start, ${r.loadAvgAtEnd} at the end)`,
     '',
     `Solvers on cases with known truth (bench/touchup-cases.ts, ${Math.round(1500 * r.caseScale)}x${Math.round(1000 * r.caseScale)}): per kind, damage fixed / right pixels moved by more than 0.1 (leaks) / mean error on the truth's edges near the damage; SAD/1000 over all cases (lower is better); median ms per stroke.`,
     '',
