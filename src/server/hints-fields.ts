@@ -9,7 +9,7 @@ import { Upload } from './multipart.ts';
 
 export const HINTS_BODY_PROPERTIES = {
   hints: {
-    anyOf: [{ type: 'string', maxLength: 2_000_000 }, { isFile: true }],
+    anyOf: [{ type: 'string' }, { isFile: true }],
     description:
       'Touch-up hints. As text: JSON strokes, [{"mode": "erase", "radius": 12, "points": [[410, 120], [436, 118]]}, ...] in the photo\'s pixels, or {"strokes": [...], "width": W, "height": H} when drawn at another size of the same shape. As a file: a hints image (any size of the photo\'s shape; keep_color means keep, erase_color erase, anything else no opinion) or a JSON file of strokes.',
   },
@@ -17,6 +17,9 @@ export const HINTS_BODY_PROPERTIES = {
   erase_color: { type: 'string', maxLength: 64, description: 'The erase colour of a hints image (default #ff0000).' },
   matte_file: { isFile: true, description: "The previous cutout of this photo (PNG with transparency, or a grey matte): its matte is reused and the network does not run again. Send the original photo as image_file so a keep stroke can bring back the photo's colours." },
 } as const;
+
+/** The most JSON a hints field may carry. */
+export const MAX_HINTS_JSON = 4_000_000;
 
 export interface HintsBody {
   hints?: string | Upload;
@@ -35,6 +38,8 @@ export function readHintsField(body: HintsBody): HintsInput | undefined {
   const bytes = hints instanceof Upload ? hints.data : undefined;
   const text = typeof hints === 'string' ? hints : bytes && looksLikeJson(bytes) ? Buffer.from(bytes).toString('utf8') : undefined;
   if (text !== undefined) {
+    // 65,536 points take about 1.6 MB of JSON; far beyond that is refused before parsing.
+    if (text.length > MAX_HINTS_JSON) throw new GreenroomError('HINTS_TOO_LARGE', `hints: ${(text.length / 1e6).toFixed(1)} MB of JSON, more than ${MAX_HINTS_JSON / 1e6} MB; send the strokes of one touch-up, with simplified paths.`, { field: 'hints', limitBytes: MAX_HINTS_JSON });
     if (body.keep_color !== undefined || body.erase_color !== undefined) throw new GreenroomError('INVALID_HINTS', 'keep_color, erase_color: strokes carry their mode; colours apply to a hints image only.', { field: 'keep_color', reason: 'format' });
     if (text.trim() === '') throw new GreenroomError('INVALID_HINTS', 'hints: empty; send JSON strokes or a hints image, or leave the field out.', { field: 'hints', reason: 'empty' });
     try {

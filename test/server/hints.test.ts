@@ -142,6 +142,7 @@ describe('bad hints get their coded 4xx', () => {
     ['an unknown colour', async () => ({ hints: file(await hintsImage(), 'h.png'), keep_color: 'blurple' }), 400, 'GREENROOM_ERR_INVALID_HINTS', 'colour', 'hints.keepColor'],
     ['a stroke out of bounds', async () => ({ hints: JSON.stringify([{ mode: 'erase', radius: 4, points: [[10, 10], [10, 900]] }]) }), 400, 'GREENROOM_ERR_INVALID_HINTS', 'bounds', 'hints.strokes.0.points.1'],
     ['a huge stroke list', async () => ({ hints: JSON.stringify(Array.from({ length: 300 }, () => ({ mode: 'erase', radius: 2, points: [[10, 10]] }))) }), 413, 'GREENROOM_ERR_HINTS_TOO_LARGE', '', 'hints.strokes'],
+    ['megabytes of strokes', async () => ({ hints: `[${'{"mode":"erase","radius":2,"points":[[10,10]]},'.repeat(100_000)}{"mode":"erase","radius":2,"points":[[10,10]]}]` }), 413, 'GREENROOM_ERR_HINTS_TOO_LARGE', '', 'hints'],
     ['text that is not JSON', async () => ({ hints: 'erase the box please' }), 400, 'GREENROOM_ERR_INVALID_HINTS', 'format', 'hints'],
     ['a stroke without its mode', async () => ({ hints: JSON.stringify([{ radius: 3, points: [[5, 5]] }]) }), 400, 'GREENROOM_ERR_INVALID_HINTS', 'format', 'hints.strokes.0.mode'],
     ['strokes drawn on a frame of another shape', async () => ({ hints: JSON.stringify({ strokes: STROKES, width: 100, height: 100 }) }), 400, 'GREENROOM_ERR_INVALID_HINTS', 'size', 'hints.width'],
