@@ -10,7 +10,8 @@
  *    machine's timings drift; and the server's whole hints stage (strokes and new edge colours).
  * 3. The before/after gallery image of the motorcycle (touchup-gallery.ts).
  *
- * Writes results/touchup.json and results/touchup.md.
+ * A full run writes results/touchup.json and results/touchup.md (and the gallery); --quick writes
+ * neither (npm run bench puts its tables in results/partial.* as for every section).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -186,12 +187,15 @@ export async function runTouchup(studio: Studio, options: { quick?: boolean; log
   log('touch-up: stroke timing...');
   const runs = quick ? 3 : 9;
   const timing = [await timeAt(studio, 1500, runs, log), await timeAt(studio, 4240, runs, log)];
-  log('touch-up: gallery...');
-  const gallery = await writeTouchupGallery(studio);
+  // A quick run writes nothing it would overwrite: results and gallery come from full runs.
+  log(quick ? 'touch-up: gallery skipped (quick)' : 'touch-up: gallery...');
+  const gallery = quick ? [] : await writeTouchupGallery(studio);
   const results: TouchupResults = { date: new Date().toISOString(), machine, loadAvgAtEnd: round(os.loadavg()[0]!, 2), caseScale, solvers, timing, gallery: gallery.map((g) => path.relative(path.resolve(RESULTS_DIR, '..', '..'), g)) };
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'touchup.json'), `${JSON.stringify(results, null, 1)}\n`);
-  fs.writeFileSync(path.join(RESULTS_DIR, 'touchup.md'), touchupMarkdown(results));
+  if (!quick) {
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    fs.writeFileSync(path.join(RESULTS_DIR, 'touchup.json'), `${JSON.stringify(results, null, 1)}\n`);
+    fs.writeFileSync(path.join(RESULTS_DIR, 'touchup.md'), touchupMarkdown(results));
+  }
   return results;
 }
 
