@@ -7,11 +7,12 @@ import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
 import type { NetworkResults } from './network.ts';
 import type { PhoneResults } from './phone.ts';
+import { touchupMarkdown, type TouchupResults } from './touchup.ts';
 
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server'>;
+  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server' | 'touchup'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -28,6 +29,7 @@ export interface BenchResults {
   compose?: ComposeResults;
   energy?: EnergyResults;
   server?: ServerLoadResults;
+  touchup?: TouchupResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -250,6 +252,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');
+  if (r.touchup) parts.push(touchupMarkdown(r.touchup), '');
   if (r.energy) parts.push(energyMarkdown(r.energy), '');
   if (r.server) parts.push(serverMarkdown(r.server), '');
   return parts.join('\n');

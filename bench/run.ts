@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only network|speed|phone|quality|compose|energy|server   one section (energy alone has no cutout or peer rows)
+ *   --only network|speed|phone|quality|compose|energy|server|touchup   one section (energy alone has no cutout or peer rows)
  *   --only fleet           the fleet (BullMQ on Redis) against the embedded queue: bench/fleet.ts,
  *                          written to results/fleet.json and fleet.md
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
@@ -30,8 +30,9 @@ import { runQuality } from './quality.ts';
 import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
+import { runTouchup } from './touchup.ts';
 
-const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server'] as const;
+const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server', 'touchup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
@@ -139,6 +140,10 @@ export async function main(argv: string[]): Promise<BenchResults | undefined> {
     if (results.sections.includes('energy')) {
       log('energy...');
       results.energy = await runEnergy(studio, results.speed, { log });
+    }
+    if (results.sections.includes('touchup')) {
+      log('touch-up hints (solvers on known truth, stroke timing at 1.5 and 12 MP, gallery)...');
+      results.touchup = await runTouchup(studio, { quick: flags.quick, log });
     }
     if (results.sections.includes('server')) {
       log('server under load (a child process on loopback)...');

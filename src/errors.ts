@@ -12,6 +12,8 @@ export const ErrorCodes = {
   CORRUPT_IMAGE: { status: 422, title: 'Corrupt image' },
   IMAGE_TOO_LARGE: { status: 413, title: 'Image too large' },
   INVALID_OPTION: { status: 400, title: 'Invalid option' },
+  INVALID_HINTS: { status: 400, title: 'Invalid touch-up hints' },
+  HINTS_TOO_LARGE: { status: 413, title: 'Too many touch-up hints' },
   MODEL_PACKAGE_MISSING: { status: 500, title: 'Model package missing' },
   MODEL_CORRUPT: { status: 500, title: 'Model files corrupt' },
   UNKNOWN_MODEL: { status: 400, title: 'Unknown model' },

@@ -125,13 +125,15 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
     // Time spent queued behind another image's inference (only with --jobs > 1).
     waitMs: r.stages.reduce((sum, s) => sum + (s.waitMs ?? 0), 0),
     ...(r.energy ? { energy: r.energy } : {}),
+    ...(r.hints ? { hints: r.hints } : {}),
     ...('background' in r ? { background: r.background, shadow: r.shadow, lighting: r.lighting, ...(r.preset ? { preset: r.preset } : {}), warnings: r.warnings } : {}),
   };
 }
 
 /** ", 7.4 J estimated" for a result with a receipt. */
 export function joulesNote(r: CutoutResult | EditResult): string {
-  return r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : '';
+  const hints = r.hints ? `, hints: ${r.hints.steps} step${r.hints.steps === 1 ? '' : 's'}, ${r.hints.changedPixels} px changed` : '';
+  return `${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}${hints}`;
 }
 
 /** The stderr line for a failed input: `file: CODE message`. */

@@ -13,6 +13,7 @@ import { choice, EXIT_FAILURE, EXIT_OK, formatMs, UsageError, withUsage } from '
 import { expandInputs, runBatch } from './batch.ts';
 import { CUTOUT_USAGE } from './help.ts';
 import { EXTENSIONS } from './names.ts';
+import { HINTS_FLAG_OPTIONS, readHintsFlags, requireOneInput } from './hints-flags.ts';
 
 /** Images in flight by default. */
 export const DEFAULT_JOBS = 2;
@@ -86,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
+        ...HINTS_FLAG_OPTIONS,
       },
     }),
   );
@@ -118,6 +120,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.model ? { model: values.model } : {}),
   };
   validateOptions(options, CUTOUT_USAGE);
+  const touchup = await readHintsFlags(values, CUTOUT_USAGE);
+  Object.assign(options, touchup);
   let jobs = DEFAULT_JOBS;
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
@@ -129,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = values.out ?? 'out';
 
   const inputs = await expandInputs(positionals);
+  requireOneInput(touchup, inputs.length, CUTOUT_USAGE);
   await ensureOutDir(outDir);
   const started = performance.now();
   // Open (and warm) the model only when there is something to cut out.

@@ -8,6 +8,7 @@ import { DEFAULT_JOBS, ensureOutDir, openStudio } from './cutout.ts';
 import { EDIT_FLAG_OPTIONS, editFlagError, specFromEditFlags } from './edit-flags.ts';
 import { EDIT_USAGE } from './help.ts';
 import { EXTENSIONS } from './names.ts';
+import { HINTS_FLAG_OPTIONS, readHintsFlags, requireOneInput } from './hints-flags.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = withUsage(EDIT_USAGE, () =>
@@ -21,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
+        ...HINTS_FLAG_OPTIONS,
       },
     }),
   );
@@ -31,6 +33,8 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('no INPUT given: name image files or folders.', EDIT_USAGE);
 
   const spec = await specFromEditFlags(values, EDIT_USAGE);
+  const touchup = await readHintsFlags(values, EDIT_USAGE);
+  if (touchup.hints !== undefined || touchup.matte !== undefined) spec.cutout = { ...spec.cutout, ...touchup };
   let format: keyof typeof EXTENSIONS;
   try {
     format = parseEditSpec(spec).export.format;
@@ -44,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = values.out ?? 'out';
 
   const inputs = await expandInputs(positionals);
+  requireOneInput(touchup, inputs.length, EDIT_USAGE);
   await ensureOutDir(outDir);
   const started = performance.now();
   const studio = inputs.some((i) => !i.error) ? await openStudio(spec.cutout?.model, json) : null;

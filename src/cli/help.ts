@@ -55,10 +55,19 @@ Options:
       --no-refine          plain bilinear matte upsampling (no edge-guided refinement)
       --no-decontaminate   keep the photo's colours at soft edges
   -m, --model ID           model id (see greenroom models; default isnet)
+      --hints FILE         fix the cutout by hand: a JSON file of keep and erase strokes,
+                           [{"mode": "erase", "radius": 12, "points": [[x, y], ...]}, ...] in
+                           the photo's pixels, or an image of the photo's shape where green
+                           (#00ff00) means keep, red (#ff0000) erase, the rest no opinion.
+                           The change follows the photo's edges (see docs/EDITING.md)
+      --keep-color COLOR   the keep colour of a hints image (default #00ff00)
+      --erase-color COLOR  the erase colour of a hints image (default #ff0000)
+      --matte FILE         the previous cutout of this photo: its matte is reused and the
+                           network does not run again (with --hints; one INPUT, the photo)
       --json               one JSON line per input on stdout:
                            {file, output, width, height, subject, model, quality,
                             workingSize, stages: {decode, segment, refine, encode}, totalMs,
-                            waitMs} or {file, error: {code, message}}
+                            waitMs, hints} or {file, error: {code, message}}
   -j, --jobs N             images in flight, 1-8 (default 2). Inference runs one image at a
                            time in a worker thread while the other images decode, refine and
                            encode; time queued for the network is reported as waitMs, not
@@ -69,6 +78,7 @@ Examples:
   greenroom cutout shoes.jpg
   greenroom cutout photos/ --out cutouts --format webp --crop --crop-margin 5%
   greenroom cutout *.jpg --format jpeg --bg-color white --json > report.jsonl
+  greenroom cutout bike.jpg --matte out/bike.png --hints erase.json --out fixed
 `;
 
 export const MODELS_USAGE = `Usage: greenroom models [--json]
@@ -121,6 +131,9 @@ Options:
   -q, --quality QUALITY    cutout quality: fast, balanced, best (default)
   -m, --model ID           model id (see greenroom models)
       --spec FILE          a JSON job spec; the flags above override its fields
+      --hints FILE         keep and erase strokes (JSON) or a hints image, as for greenroom
+                           cutout; --keep-color, --erase-color as there
+      --matte FILE         the previous cutout of this photo (its matte is reused: no network)
       --json               one JSON line per input on stdout (file, output, size, subject,
                            background with the words understood, shadow, stages, warnings)
   -j, --jobs N             images in flight, 1-8 (default 2)
@@ -130,6 +143,7 @@ Examples:
   greenroom edit mug.jpg --preset amazon-main
   greenroom edit photos/ --background template:white-marble --shadow soft --size 2000x2000
   greenroom edit shoe.png --background "alpine mountains at golden hour" --seed 7 --format jpeg
+  greenroom edit bike.jpg --matte out/bike.png --hints erase.json --preset amazon-main
 `;
 
 export const BATCH_USAGE = `Usage: greenroom batch INPUT... --out DIR [options]

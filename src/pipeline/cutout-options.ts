@@ -8,6 +8,7 @@ import { parseColor, type Rgba } from '../image/color.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../image/encode.ts';
 import type { Margin } from '../matte/bbox.ts';
 import { QUALITIES, type Quality } from '../models/manifest.ts';
+import { parseHints, type HintsSpec, type HintsInput } from './hints-options.ts';
 
 export const CutoutOptionsSchema = z
   .object({
@@ -30,10 +31,14 @@ export const CutoutOptionsSchema = z
     crop: z.boolean().default(false),
     /** Margin around a crop: "20px", "10%", or 2 or 4 such values (top right bottom left), or a pixel number. */
     cropMargin: z.union([z.string(), z.number()]).default(0),
+    /** Touch-up hints: keep and erase strokes, or a hints image's bytes (see hints-options.ts). */
+    hints: z.unknown().optional(),
+    /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
+    matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
   })
   .strict();
 
-export type CutoutOptionsInput = z.input<typeof CutoutOptionsSchema>;
+export type CutoutOptionsInput = Omit<z.input<typeof CutoutOptionsSchema>, 'hints'> & { hints?: HintsInput };
 
 /** Options after validation, with parsed colour and margin. */
 export interface CutoutOptions {
@@ -47,6 +52,8 @@ export interface CutoutOptions {
   background?: Rgba;
   crop: boolean;
   cropMargin: Margin;
+  hints?: HintsSpec;
+  matte?: Uint8Array;
 }
 
 /** remove.bg's crop_margin: px or %, one, two or four values; at most 50% or 500 px. */
@@ -88,5 +95,7 @@ export function parseCutoutOptions(input: unknown = {}): CutoutOptions {
     ...(o.bgColor ? { background: parseColor(o.bgColor, 'bgColor') } : {}),
     crop: o.crop,
     cropMargin: parseMargin(o.cropMargin),
+    ...(o.hints !== undefined ? { hints: parseHints(o.hints, 'hints') } : {}),
+    ...(o.matte ? { matte: o.matte } : {}),
   };
 }

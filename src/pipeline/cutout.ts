@@ -3,6 +3,7 @@
  * side effects (sharp, onnxruntime, the clock) come in through `deps`.
  */
 import { decodeImage, resizeForNetwork, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
+import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion, subjectBox } from '../matte/bbox.ts';
@@ -11,6 +12,8 @@ import { refineMatte } from '../matte/refine.ts';
 import { workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { CutoutOptions } from './cutout-options.ts';
+import { strokesForPhoto, type HintsSpec } from './hints-options.ts';
+import { foregroundColours, touchUpCutout, type HintsReport, type PhotoHints } from './hints-stage.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { StageRecorder, type Clock, type StageMeter, type StageName, type StageTiming } from './stages.ts';
 
@@ -46,6 +49,8 @@ export interface CutoutResult {
   totalMs: number;
   /** Joules and CO2e per stage and in total, with how they were obtained. */
   energy?: EnergyReceipt;
+  /** What the touch-up hints did (the `hints` stage of the receipt is their cost). */
+  hints?: HintsReport;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -55,20 +60,67 @@ export interface Cutout {
   rgb: Uint8Array;
   alpha: Uint8Array;
   workingSize: number;
+  /** What the touch-up hints did, when there were any. */
+  hints?: HintsReport;
 }
 
 /** The network's matte at its working resolution (square), covering the whole photo. */
 export type NetworkMatte = Plane;
 
-type CutoutStageOptions = Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean };
+/** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes). */
+export interface TouchupOptions {
+  hints?: HintsSpec;
+  matte?: Uint8Array;
+}
 
-/** Decode, segment and refine at full resolution: the stages cutouts and edits share. */
+type CutoutStageOptions = Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean } & TouchupOptions;
+
+/** The decoded photo with what came along to touch it up. */
+export interface DecodedInput {
+  decoded: DecodedImage;
+  /** A previous cutout's matte, to reuse instead of running the network. */
+  previous?: Uint8Array;
+  hints?: PhotoHints;
+}
+
+/** Decode, segment and refine (and touch up) at full resolution: the stages cutouts and edits share. */
 export async function cutoutStages(bytes: Uint8Array, options: CutoutStageOptions, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
-  const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
-  // An input that is already a cutout (it has transparency) can be its own matte: no network.
-  if (options.reuseAlpha && decoded.alpha) return { decoded, rgb: decoded.rgb, alpha: decoded.alpha, workingSize: 0 };
-  const matte = await segmentStage(decoded, options, deps, stages);
-  return refineStage(decoded, matte, options, stages);
+  const input = await decodeStage(bytes, options, deps, stages);
+  const reused = await reuseStage(input, options, stages);
+  if (reused) return reused;
+  const matte = await segmentStage(input.decoded, options, deps, stages);
+  return refineStage(input, matte, options, stages);
+}
+
+/** The photo, a previous cutout's matte and the hints, all read and checked before any work. */
+export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, deps: CutoutDeps, stages: StageRecorder): Promise<DecodedInput> {
+  return stages.time('decode', async () => {
+    const decoded = await decodeImage(bytes, deps.limits);
+    const previous = options.matte ? await decodeMatte(options.matte, decoded, deps.limits) : undefined;
+    const spec = options.hints;
+    const hints: PhotoHints | undefined = !spec ? undefined : spec.kind === 'strokes' ? { strokes: strokesForPhoto(spec, decoded) } : { labels: await decodeHintsImage(spec, decoded, deps.limits) };
+    return { decoded, ...(previous ? { previous } : {}), ...(hints ? { hints } : {}) };
+  });
+}
+
+/**
+ * The cutout without the network, when there is a matte to reuse: a previous cutout's, or the
+ * input's own when it is already a cutout (`reuseAlpha`). Undefined when the network must run.
+ */
+export async function reuseStage(input: DecodedInput, options: Pick<CutoutStageOptions, 'decontaminate' | 'reuseAlpha'>, stages: StageRecorder): Promise<Cutout | undefined> {
+  const { decoded, previous, hints } = input;
+  const reused = previous ? { alpha: previous, from: 'previous-cutout' as const } : options.reuseAlpha && decoded.alpha ? { alpha: decoded.alpha, from: 'input-alpha' as const } : undefined;
+  if (!reused) return undefined;
+  const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
+  if (!hints) {
+    if (reused.from === 'input-alpha') return { decoded, rgb: decoded.rgb, alpha: reused.alpha, workingSize: 0 };
+    const rgb = await stages.time('refine', () => foregroundColours(image, reused.alpha, options.decontaminate));
+    return { decoded, rgb, alpha: reused.alpha, workingSize: 0 };
+  }
+  // Colours of an input that is already a cutout are its own (the photo behind is gone).
+  const alpha = Uint8Array.from(reused.alpha);
+  const touched = await stages.time('hints', () => touchUpCutout(image, alpha, hints, { decontaminate: options.decontaminate && reused.from !== 'input-alpha' }));
+  return { decoded, rgb: touched.rgb, alpha, workingSize: 0, hints: { ...touched.report, matteFrom: reused.from } };
 }
 
 /** The network's matte of a decoded photo, at the quality's working size. */
@@ -82,27 +134,34 @@ export async function segmentStage(decoded: DecodedImage, options: Pick<CutoutOp
 }
 
 /**
- * The cutout at the photo's resolution, or at `size` (an edit refines a downscaled copy when the
- * subject will be smaller in its frame: see runEdit).
+ * The cutout from the network's matte at the photo's resolution, or at `size` (an edit refines a
+ * downscaled copy when the subject will be smaller in its frame: see runEdit), then touched up
+ * with the hints (at the photo's resolution: hints are in its pixels).
  */
 export async function refineStage(
-  photo: DecodedImage,
+  input: DecodedInput,
   matte: NetworkMatte,
   options: Pick<CutoutOptions, 'refine' | 'decontaminate'>,
   stages: StageRecorder,
   size?: { width: number; height: number },
 ): Promise<Cutout> {
-  return stages.time('refine', async () => {
-    const decoded = size ? await resizeDecoded(photo, size.width, size.height) : photo;
-    const cutout = refineMatte({ data: decoded.rgb, width: decoded.width, height: decoded.height }, matte, decoded.alpha, options);
+  const { hints } = input;
+  const cut = await stages.time('refine', async () => {
+    const decoded = size && !hints ? await resizeDecoded(input.decoded, size.width, size.height) : input.decoded;
+    // With hints, the colours are worked out once, after the touch-up.
+    const cutout = refineMatte({ data: decoded.rgb, width: decoded.width, height: decoded.height }, matte, decoded.alpha, { ...options, decontaminate: options.decontaminate && !hints });
     return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width };
   });
+  if (!hints) return cut;
+  const image = { data: cut.decoded.rgb, width: cut.decoded.width, height: cut.decoded.height };
+  const touched = await stages.time('hints', () => touchUpCutout(image, cut.alpha, hints, { decontaminate: options.decontaminate }));
+  return { ...cut, rgb: touched.rgb, hints: { ...touched.report, matteFrom: 'network' } };
 }
 
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
   const stages = recorderFor(deps);
   const model = deps.segmenter.model;
-  const { decoded, workingSize: size, ...cutout } = await cutoutStages(bytes, options, deps, stages);
+  const { decoded, workingSize: size, hints, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
   const { encoded, subject, region } = await stages.time('encode', async () => {
     const found = subjectBox(cutout.alpha, decoded.width, decoded.height);
@@ -133,6 +192,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     stages: stages.stages,
     totalMs: stages.totalMs,
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
+    ...(hints ? { hints } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { planLayout, type LayoutContext, type Placement } from '../compose/layou
 import { castShadow, FLOATING_GAP, reflect, type ShadowParams } from '../compose/shadow.ts';
 import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
-import { decodeImage, type DecodeLimits } from '../image/decode.ts';
+import type { DecodeLimits } from '../image/decode.ts';
 import { encodeCanvas, type Box, type EncodedImage } from '../image/encode.ts';
 import { placeSubject } from '../compose/place.ts';
 import { readInput } from '../image/read-input.ts';
@@ -19,7 +19,8 @@ import type { Quality } from '../models/manifest.ts';
 import { getTemplate, parsePrompt, renderBackground, type PromptParse, type Scene, type SceneLight } from '../scenes/index.ts';
 import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
-import { recorderFor, refineStage, segmentStage, type Cutout, type CutoutDeps, type NetworkMatte } from './cutout.ts';
+import { decodeStage, recorderFor, refineStage, reuseStage, segmentStage, type Cutout, type CutoutDeps, type NetworkMatte } from './cutout.ts';
+import type { HintsReport } from './hints-stage.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import type { StageRecorder, StageTiming } from './stages.ts';
 
@@ -41,6 +42,8 @@ export interface EditResult {
   stages: StageTiming[];
   totalMs: number;
   energy?: EnergyReceipt;
+  /** What the touch-up hints did (the `hints` stage of the receipt is their cost). */
+  hints?: HintsReport;
 }
 
 /** Neutral light for backgrounds that carry none (transparent). */
@@ -56,13 +59,12 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
   const io = { limits: deps.limits, ...(backgroundBytes ? { backgroundBytes } : {}) };
   const stages = recorderFor(deps);
-  const decoded = await stages.time('decode', () => decodeImage(bytes, deps.limits));
-  let cut: Cutout;
+  const input = await decodeStage(bytes, job.cutout, deps, stages);
+  const { decoded } = input;
   let scene: Promise<RenderedScene> | undefined;
-  if (job.cutout.reuseAlpha && decoded.alpha) {
-    // An input that is already a cutout is its own matte: no network.
-    cut = { decoded, rgb: decoded.rgb, alpha: decoded.alpha, workingSize: 0 };
-  } else {
+  // A matte to reuse (a previous cutout's, or the input's own): no network.
+  let cut: Cutout | undefined = await reuseStage(input, job.cutout, stages);
+  if (!cut) {
     const segmenting = segmentStage(decoded, job.cutout, deps, stages);
     // When the frame's size does not depend on the subject, paint the scene while the network runs
     // (it runs in a worker thread); first let the segment stage hand its image to the worker.
@@ -75,7 +77,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     }
     const matte = await segmenting;
     // Refine and decontaminate at the size the subject will have in the frame, not at the photo's.
-    cut = await refineStage(decoded, matte, job.cutout, stages, viewSize(job, decoded, matte));
+    cut = await refineStage(input, matte, job.cutout, stages, viewSize(job, decoded, matte));
   }
   const composed = await composeEdit(cut, job, io, stages, scene);
   return {
@@ -91,6 +93,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     stages: stages.stages,
     totalMs: stages.totalMs,
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
+    ...(cut.hints ? { hints: cut.hints } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { parseColor, type Rgba } from '../image/color.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../image/encode.ts';
 import { QUALITIES, type Quality } from '../models/manifest.ts';
 import { getTemplate, TEMPLATES, type Rgb } from '../scenes/index.ts';
+import { parseHints, type HintsInput, type HintsSpec } from './hints-options.ts';
 import { invalid, parseWith } from './validate.ts';
 
 export const SHADOW_MODES = ['none', 'soft', 'hard', 'floating', 'reflection'] as const;
@@ -150,6 +151,10 @@ export const EditSpecSchema = z
         decontaminate: z.boolean().default(true),
         /** When the input already has transparency (a cutout made earlier), use it as the matte and skip the network. */
         reuseAlpha: z.boolean().default(false),
+        /** Touch-up hints: keep and erase strokes, or a hints image's bytes (hints-options.ts). */
+        hints: z.unknown().optional(),
+        /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
+        matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
       })
       .strict()
       .default({}),
@@ -162,7 +167,7 @@ export const EditSpecSchema = z
   })
   .strict();
 
-export type EditSpecInput = z.input<typeof EditSpecSchema>;
+export type EditSpecInput = Omit<z.input<typeof EditSpecSchema>, 'cutout'> & { cutout?: Omit<NonNullable<z.input<typeof EditSpecSchema>['cutout']>, 'hints'> & { hints?: HintsInput } };
 
 export type BackgroundJob =
   | { type: 'transparent' }
@@ -202,7 +207,7 @@ export interface LayoutJob {
 
 /** A validated, fully resolved edit. */
 export interface EditJob {
-  cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean; reuseAlpha: boolean };
+  cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean; reuseAlpha: boolean; hints?: HintsSpec; matte?: Uint8Array };
   background: BackgroundJob;
   shadow: ShadowJob;
   lighting: { mode: LightingMode; strength: number };
@@ -253,7 +258,7 @@ export function parseEditSpec(input: unknown = {}): EditJob {
   const exportColor = spec.export.backgroundColor ? parseColor(spec.export.backgroundColor, 'export.backgroundColor') : { r: 255, g: 255, b: 255, alpha: 1 };
 
   return {
-    cutout: stripUndefined(spec.cutout),
+    cutout: stripUndefined({ ...spec.cutout, hints: spec.cutout.hints === undefined ? undefined : parseHints(spec.cutout.hints) }),
     background,
     shadow,
     lighting: spec.lighting ?? { mode: 'none', strength: 0.6 },

@@ -21,7 +21,7 @@ export function imageRouteOptions(app: FastifyInstance, errorShape: ErrorShape =
     onRequest: async () => {
       if (limiter.full) throw limiter.busyError();
     },
-    preValidation: readMultipartBody({ fileBytes: maxUpload, fieldBytes: Math.ceil((maxUpload * 4) / 3) + 1024, files: 2 }),
+    preValidation: readMultipartBody({ fileBytes: maxUpload, fieldBytes: Math.ceil((maxUpload * 4) / 3) + 1024, files: 4 }),
   };
 }
 

@@ -88,6 +88,38 @@ export async function edit(cutoutPng: Blob, name: string, spec: Record<string, u
   return image(await send('/v1/edit', form));
 }
 
+/** A stroke as the API takes it, in the photo's pixels. */
+export interface Stroke {
+  mode: 'keep' | 'erase';
+  radius: number;
+  points: [number, number][];
+}
+
+/**
+ * A touched-up cutout laid out by the job spec: the original photo, the previous cutout (its
+ * matte is reused: no network) and the strokes, which the server applies at full size.
+ */
+export async function editTouched(photo: Blob, cutoutPng: Blob, name: string, spec: Record<string, unknown>, strokes: Stroke[]): Promise<ImageResult> {
+  const form = touchForm(photo, cutoutPng, name);
+  form.append('spec', JSON.stringify({ ...spec, cutout: { hints: strokes } }));
+  return image(await send('/v1/edit', form));
+}
+
+/** The touched-up cutout itself (transparent PNG, the photo's size). */
+export async function cutoutTouched(photo: Blob, cutoutPng: Blob, name: string, strokes: Stroke[]): Promise<ImageResult> {
+  const form = touchForm(photo, cutoutPng, name);
+  form.append('format', 'png');
+  form.append('hints', JSON.stringify(strokes));
+  return image(await send('/v1/cutout', form));
+}
+
+function touchForm(photo: Blob, cutoutPng: Blob, name: string): FormData {
+  const form = new FormData();
+  form.append('image_file', photo, name);
+  form.append('matte_file', cutoutPng, name.replace(/\.\w+$/, '') + '-cutout.png');
+  return form;
+}
+
 export async function templates(): Promise<Template[]> {
   const res = await fetch('/v1/templates');
   if (!res.ok) return fail(res);

@@ -4,8 +4,10 @@
  * see what it cost in joules. Talks only to this server's /v1 API.
  */
 import './styles.css';
-import { ApiError, cutout, edit, parsePrompt, templates, type ImageResult, type Template } from './api.ts';
+import { ApiError, cutout, cutoutTouched, edit, editTouched, parsePrompt, templates, type ImageResult, type Stroke, type Template } from './api.ts';
 import { drawChart, formatWh, REFERENCE_J, type ImageEnergy } from './chart.ts';
+import { showCheckMarker } from './review.ts';
+import { openTouchup, prepareTouchup } from './touchup.ts';
 import { zip } from './zip.ts';
 
 type State = 'queued' | 'cutting' | 'rendering' | 'ready' | 'error';
@@ -23,6 +25,8 @@ interface Item {
   error?: string;
   beforeUrl: string;
   afterUrl?: string;
+  /** Touch-up strokes (photo pixels), applied by the server to every render of this photo. */
+  strokes: Stroke[];
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -55,13 +59,17 @@ function spec(): Record<string, unknown> {
 // ---- the work queue: two images in flight ----
 
 let running = 0;
+/** What a render of this item depends on: the settings and its touch-up strokes. */
+function keyFor(item: Item): string {
+  return JSON.stringify({ spec: spec(), strokes: item.strokes });
+}
+
 function pump(): void {
   while (running < 2) {
-    const key = JSON.stringify(spec());
-    const next = items.find((i) => i.state === 'queued') ?? items.find((i) => i.state === 'ready' && i.renderedFor !== key);
+    const next = items.find((i) => i.state === 'queued') ?? items.find((i) => i.state === 'ready' && i.renderedFor !== keyFor(i));
     if (!next) break;
     running++;
-    void process(next, key).finally(() => {
+    void process(next, keyFor(next)).finally(() => {
       running--;
       pump();
       updateBatch();
@@ -76,9 +84,12 @@ async function process(item: Item, key: string): Promise<void> {
       setState(item, 'cutting');
       item.cutout = await cutout(item.file, item.name);
       sessionJoules += item.cutout.joules ?? 0;
+      // The uncertainty score (its own issue) will say here which cutouts deserve a look.
+      showCheckMarker(item.card, null);
     }
     setState(item, 'rendering');
-    const result = await edit(item.cutout.blob, item.name, JSON.parse(key) as Record<string, unknown>);
+    const { spec: settings, strokes } = JSON.parse(key) as { spec: Record<string, unknown>; strokes: Stroke[] };
+    const result = strokes.length ? await editTouched(item.file, item.cutout.blob, item.name, settings, strokes) : await edit(item.cutout.blob, item.name, settings);
     sessionJoules += result.joules ?? 0;
     item.edited = result;
     item.renderedFor = key;
@@ -96,7 +107,7 @@ async function process(item: Item, key: string): Promise<void> {
 function addFiles(files: FileList | File[]): void {
   for (const file of Array.from(files)) {
     const card = ($<HTMLTemplateElement>('card').content.firstElementChild as HTMLLIElement).cloneNode(true) as HTMLLIElement;
-    const item: Item = { id: nextId++, file, name: file.name || `photo-${nextId}.jpg`, card, state: 'queued', beforeUrl: URL.createObjectURL(file) };
+    const item: Item = { id: nextId++, file, name: file.name || `photo-${nextId}.jpg`, card, state: 'queued', beforeUrl: URL.createObjectURL(file), strokes: [] };
     card.dataset.id = String(item.id);
     card.querySelector<HTMLImageElement>('.before')!.src = item.beforeUrl;
     card.querySelector<HTMLImageElement>('.before')!.alt = `${item.name}, before`;
@@ -106,6 +117,7 @@ function addFiles(files: FileList | File[]): void {
     card.querySelector('.download')!.addEventListener('click', () => {
       if (item.edited) save(item.edited.blob, outputName(item));
     });
+    card.querySelector('.touch')!.addEventListener('click', () => touchUp(item));
     $('cards').append(card);
     items.push(item);
     setState(item, 'queued');
@@ -125,14 +137,39 @@ function setState(item: Item, state: State): void {
     after.src = item.afterUrl;
     after.alt = `${item.name}, after`;
   }
-  c.classList.toggle('transparent', ((item.renderedFor && JSON.parse(item.renderedFor).background?.type) ?? 'transparent') === 'transparent');
+  c.classList.toggle('transparent', ((item.renderedFor && JSON.parse(item.renderedFor).spec.background?.type) ?? 'transparent') === 'transparent');
   const joules = (item.cutout?.joules ?? 0) + (item.edited?.joules ?? 0);
   c.querySelector('.joules')!.textContent = joules > 0 ? `${joules.toFixed(1)} J ${item.edited?.method ?? item.cutout?.method ?? ''}` : '';
   c.querySelector<HTMLButtonElement>('.download')!.disabled = !item.edited;
+  c.querySelector<HTMLButtonElement>('.touch')!.disabled = !item.cutout;
+  c.classList.toggle('touched', item.strokes.length > 0);
   const error = c.querySelector<HTMLElement>('.error')!;
   error.hidden = state !== 'error';
   error.textContent = item.error ?? '';
   updateEnergy();
+}
+
+/** Opens touch-up mode on a card's cutout; when done, the card renders again with the strokes. */
+function touchUp(item: Item): void {
+  if (!item.cutout) return;
+  const cut = item.cutout;
+  void openTouchup({
+    name: item.name,
+    photo: item.file,
+    cutout: cut.blob,
+    strokes: item.strokes,
+    onDone: (strokes) => {
+      item.strokes = strokes;
+      setState(item, item.state);
+      pump();
+    },
+    download: async (strokes) => {
+      const result = strokes.length ? await cutoutTouched(item.file, cut.blob, item.name, strokes) : cut;
+      sessionJoules += strokes.length ? (result.joules ?? 0) : 0;
+      save(result.blob, `${item.name.replace(/\.\w+$/, '')}-cutout.png`);
+      updateEnergy();
+    },
+  });
 }
 
 function outputName(item: Item): string {
@@ -279,4 +316,5 @@ async function loadTemplates(): Promise<void> {
 }
 
 wire();
+prepareTouchup();
 void loadTemplates();

@@ -5,6 +5,7 @@ import { checkColor, checkMargin, imageRouteOptions, inputLabel, processImage, r
 import { sendImage } from '../reply-image.ts';
 import { GreenroomErrorSchema, imageResponses } from '../schemas.ts';
 import type { Upload } from '../multipart.ts';
+import { HINTS_BODY_PROPERTIES, readHintsField, readMatteField, renameTouchupField, type HintsBody } from '../hints-fields.ts';
 
 export const CutoutBodySchema = {
   type: 'object',
@@ -22,10 +23,11 @@ export const CutoutBodySchema = {
     decontaminate: { type: 'boolean', default: true, description: "Clean the old background's colour from soft edges." },
     export_quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Encoder quality for jpeg, webp, avif.' },
     model: { type: 'string', maxLength: 64, description: 'Model id (see greenroom models; default isnet).' },
+    ...HINTS_BODY_PROPERTIES,
   },
 } as const;
 
-interface CutoutBody {
+interface CutoutBody extends HintsBody {
   image_file: Upload;
   quality: (typeof QUALITIES)[number];
   format: 'png' | 'jpeg' | 'jpg' | 'webp' | 'avif';
@@ -47,7 +49,7 @@ export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['images'],
         summary: 'Cut the subject out of a photo',
-        description: 'Multipart upload. Answers the image (PNG RGBA by default) with X-Width, X-Height, X-Subject-Box, Server-Timing and energy headers.',
+        description: 'Multipart upload. Answers the image (PNG RGBA by default) with X-Width, X-Height, X-Subject-Box, Server-Timing and energy headers. With hints (and the previous cutout as matte_file, so the network does not run again), keep and erase strokes fix the cutout; X-Hints says what they changed.',
         consumes: ['multipart/form-data'],
         body: CutoutBodySchema,
         response: imageResponses(GreenroomErrorSchema),
@@ -58,6 +60,8 @@ export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
       const upload = requireUpload(b as unknown as Record<string, unknown>);
       const bgColor = checkColor(b.bg_color, 'bg_color');
       const cropMargin = checkMargin(b.crop_margin, 'crop_margin');
+      const hints = readHintsField(b);
+      const matte = readMatteField(b);
       const name = inputLabel(upload);
       const result = await processImage(app, request, reply, 'cutout', () =>
         app.greenroom.studio.cutout(
@@ -73,10 +77,14 @@ export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
             ...(bgColor !== undefined ? { bgColor } : {}),
             ...(b.export_quality !== undefined ? { exportQuality: b.export_quality } : {}),
             ...(b.model ? { model: b.model } : {}),
+            ...(hints !== undefined ? { hints } : {}),
+            ...(matte ? { matte } : {}),
           },
           { operation: 'cutout', ...(name ? { input: name } : {}) },
         ),
-      );
+      ).catch((err: unknown) => {
+        throw renameTouchupField(err);
+      });
       return sendImage(reply, result, { clientName: upload.filename, fallbackName: 'cutout' });
     },
   );

@@ -12,6 +12,7 @@ import { QUALITIES } from '../../models/manifest.ts';
 import { backgroundShorthand, LIGHTING_MODES, SHADOW_MODES } from '../../pipeline/spec.ts';
 import { imageRouteOptions, inputLabel, processImage, requireUpload } from '../image-route.ts';
 import { Upload } from '../multipart.ts';
+import { HINTS_BODY_PROPERTIES, readHintsField, readMatteField, renameTouchupField, type HintsBody } from '../hints-fields.ts';
 import { headerText, sendImage } from '../reply-image.ts';
 import { GreenroomErrorSchema, imageResponses } from '../schemas.ts';
 
@@ -33,10 +34,11 @@ export const EditBodySchema = {
     format: { type: 'string', enum: ['png', 'jpeg', 'jpg', 'webp', 'avif'] },
     export_quality: { type: 'integer', minimum: 1, maximum: 100 },
     quality: { type: 'string', enum: [...QUALITIES], description: 'Cutout quality.' },
+    ...HINTS_BODY_PROPERTIES,
   },
 } as const;
 
-interface EditBody {
+interface EditBody extends HintsBody {
   image_file: Upload;
   spec?: string;
   background?: string;
@@ -128,6 +130,23 @@ export function buildSpec(b: EditBody): { spec: Json; given: Set<string> } {
     bg = { ...bg, seed: b.seed };
   }
   if (bg !== undefined) spec.background = bg;
+
+  // Touch-up: hints as a field (text or file) or in the spec's cutout (strokes only), and the previous cutout as a file.
+  const cutout = spec.cutout;
+  if (cutout !== undefined && (cutout === null || typeof cutout !== 'object' || Array.isArray(cutout))) throw new GreenroomError('INVALID_OPTION', 'spec.cutout: expected an object.', { field: 'spec.cutout', expected: 'an object' });
+  const c = cutout as Json | undefined;
+  if (c?.matte !== undefined) throw new GreenroomError('INVALID_OPTION', 'cutout.matte: upload the previous cutout as the matte_file part; the server does not take it inside the spec.', { field: 'cutout.matte', expected: 'a matte_file part' });
+  const hints = readHintsField(b);
+  if (hints !== undefined) {
+    if (c?.hints !== undefined) throw new GreenroomError('INVALID_HINTS', 'hints: given both as a field and in spec.cutout.hints; send one of them.', { field: 'hints', reason: 'format' });
+    given.add('hints');
+    spec.cutout = { ...section('cutout'), hints };
+  }
+  const matte = readMatteField(b);
+  if (matte) {
+    given.add('matte_file');
+    spec.cutout = { ...section('cutout'), matte };
+  }
   return { spec, given };
 }
 
@@ -168,7 +187,7 @@ export async function editRoutes(app: FastifyInstance): Promise<void> {
       try {
         result = await processImage(app, request, reply, 'edit', () => app.greenroom.studio.edit(upload.data, spec as never, { operation: 'edit', ...(name ? { input: name } : {}) }));
       } catch (err) {
-        throw renameField(err, given);
+        throw renameField(renameTouchupField(err, { hints: given.has('hints'), matte: given.has('matte_file') }), given);
       }
       if (result.background.seed !== undefined) reply.header('x-seed', String(result.background.seed));
       if (result.warnings.length > 0) reply.header('x-warnings', headerText(result.warnings.join(' | ')));

@@ -1,0 +1,53 @@
+/**
+ * The touch-up stage of a cutout: the hints (validated strokes or a decoded hints image, in the
+ * photo's pixels) applied to the matte with the same pure solver the web studio runs in the page,
+ * then the foreground colours worked out again for the new matte.
+ */
+import { decontaminate, decontaminateRadiiFor } from '../matte/decontaminate.ts';
+import type { RgbImage } from '../matte/guided.ts';
+import type { LabelMap, Stroke } from '../matte/hints.ts';
+import { applyHints } from '../matte/touchup.ts';
+
+/** Hints ready to apply: strokes in the photo's pixels, and/or the labels of a hints image. */
+export interface PhotoHints {
+  strokes?: Stroke[];
+  labels?: LabelMap;
+}
+
+/** What a touch-up did, for the result and its receipt. */
+export interface HintsReport {
+  /** Steps applied: one per stroke, one for a hints image. */
+  steps: number;
+  /** Pixels whose matte changed. */
+  changedPixels: number;
+  /** Pixels the solver read and solved, summed over the steps (the work done). */
+  solvedPixels: number;
+  /** Where the matte came from: the network now, a previous cutout (`matte`), or the input's own alpha. */
+  matteFrom: 'network' | 'previous-cutout' | 'input-alpha';
+}
+
+/**
+ * Applies hints to `alpha` (changed in place) and returns the foreground colours for it:
+ * decontaminated from the photo, or the photo's colours where the matte is not 0.
+ */
+export function touchUpCutout(image: RgbImage, alpha: Uint8Array, hints: PhotoHints, options: { decontaminate: boolean }): { rgb: Uint8Array; report: Omit<HintsReport, 'matteFrom'> } {
+  const report = applyHints({ rgb: image.data, width: image.width, height: image.height }, alpha, hints);
+  return { rgb: foregroundColours(image, alpha, options.decontaminate), report };
+}
+
+/** The foreground colours for a matte: decontaminated, or the photo's where the matte is not 0 (black elsewhere). */
+export function foregroundColours(image: RgbImage, alpha: Uint8Array, decontaminated: boolean): Uint8Array {
+  if (decontaminated) {
+    const a = new Float32Array(alpha.length);
+    for (let i = 0; i < a.length; i++) a[i] = alpha[i]! / 255;
+    return decontaminate(image, a, decontaminateRadiiFor(image.width, image.height));
+  }
+  const out = new Uint8Array(image.data.length);
+  for (let i = 0; i < alpha.length; i++) {
+    if (alpha[i] === 0) continue;
+    out[i * 3] = image.data[i * 3]!;
+    out[i * 3 + 1] = image.data[i * 3 + 1]!;
+    out[i * 3 + 2] = image.data[i * 3 + 2]!;
+  }
+  return out;
+}
