@@ -126,14 +126,19 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
     waitMs: r.stages.reduce((sum, s) => sum + (s.waitMs ?? 0), 0),
     ...(r.energy ? { energy: r.energy } : {}),
     ...(r.hints ? { hints: r.hints } : {}),
+    ...(r.uncertainty !== undefined ? { uncertainty: r.uncertainty } : {}),
     ...('background' in r ? { background: r.background, shadow: r.shadow, lighting: r.lighting, ...(r.preset ? { preset: r.preset } : {}), warnings: r.warnings } : {}),
   };
 }
 
+/** From this uncertainty score up, a cutout is worth a look (the web studio marks it too). */
+export const UNSURE_AT = 0.5;
+
 /** ", 7.4 J estimated" for a result with a receipt. */
 export function joulesNote(r: CutoutResult | EditResult): string {
   const hints = r.hints ? `, hints: ${r.hints.steps} step${r.hints.steps === 1 ? '' : 's'}, ${r.hints.changedPixels} px changed` : '';
-  return `${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}${hints}`;
+  const unsure = r.uncertainty !== undefined && r.uncertainty >= UNSURE_AT ? `, check it: the model was unsure (${r.uncertainty.toFixed(2)})` : '';
+  return `${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}${hints}${unsure}`;
 }
 
 /** The stderr line for a failed input: `file: CODE message`. */

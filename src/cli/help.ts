@@ -67,7 +67,8 @@ Options:
       --json               one JSON line per input on stdout:
                            {file, output, width, height, subject, model, quality,
                             workingSize, stages: {decode, segment, refine, encode}, totalMs,
-                            waitMs, hints} or {file, error: {code, message}}
+                            waitMs, hints, uncertainty (0 sure .. 1 unsure)} or
+                           {file, error: {code, message}}
   -j, --jobs N             images in flight, 1-8 (default 2). Inference runs one image at a
                            time in a worker thread while the other images decode, refine and
                            encode; time queued for the network is reported as waitMs, not

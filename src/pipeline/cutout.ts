@@ -9,6 +9,7 @@ import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion, subjectBox } from '../matte/bbox.ts';
 import type { Plane } from '../matte/guided.ts';
 import { refineMatte } from '../matte/refine.ts';
+import { uncertaintyEvidence, uncertaintyScore } from '../matte/uncertainty.ts';
 import { workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { CutoutOptions } from './cutout-options.ts';
@@ -51,6 +52,8 @@ export interface CutoutResult {
   energy?: EnergyReceipt;
   /** What the touch-up hints did (the `hints` stage of the receipt is their cost). */
   hints?: HintsReport;
+  /** 0 (sure) .. 1 (unsure): how likely the cutout needs a look; absent when no network ran. */
+  uncertainty?: number;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -62,6 +65,8 @@ export interface Cutout {
   workingSize: number;
   /** What the touch-up hints did, when there were any. */
   hints?: HintsReport;
+  /** 0 (sure) .. 1 (unsure), from the network's matte; absent when no network ran (a reused matte). */
+  uncertainty?: number;
 }
 
 /** The network's matte at its working resolution (square), covering the whole photo. */
@@ -150,7 +155,7 @@ export async function refineStage(
     const decoded = size && !hints ? await resizeDecoded(input.decoded, size.width, size.height) : input.decoded;
     // With hints, the colours are worked out once, after the touch-up.
     const cutout = refineMatte({ data: decoded.rgb, width: decoded.width, height: decoded.height }, matte, decoded.alpha, { ...options, decontaminate: options.decontaminate && !hints });
-    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width };
+    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width, uncertainty: uncertaintyScore(uncertaintyEvidence(matte)) };
   });
   if (!hints) return cut;
   const image = { data: cut.decoded.rgb, width: cut.decoded.width, height: cut.decoded.height };
@@ -161,7 +166,7 @@ export async function refineStage(
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
   const stages = recorderFor(deps);
   const model = deps.segmenter.model;
-  const { decoded, workingSize: size, hints, ...cutout } = await cutoutStages(bytes, options, deps, stages);
+  const { decoded, workingSize: size, hints, uncertainty, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
   const { encoded, subject, region } = await stages.time('encode', async () => {
     const found = subjectBox(cutout.alpha, decoded.width, decoded.height);
@@ -193,6 +198,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     totalMs: stages.totalMs,
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
     ...(hints ? { hints } : {}),
+    ...(uncertainty !== undefined ? { uncertainty } : {}),
   };
 }
 

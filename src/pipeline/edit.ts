@@ -44,6 +44,8 @@ export interface EditResult {
   energy?: EnergyReceipt;
   /** What the touch-up hints did (the `hints` stage of the receipt is their cost). */
   hints?: HintsReport;
+  /** 0 (sure) .. 1 (unsure): how likely the cutout needs a look; absent when no network ran. */
+  uncertainty?: number;
 }
 
 /** Neutral light for backgrounds that carry none (transparent). */
@@ -94,6 +96,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     totalMs: stages.totalMs,
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
     ...(cut.hints ? { hints: cut.hints } : {}),
+    ...(cut.uncertainty !== undefined ? { uncertainty: cut.uncertainty } : {}),
   };
 }
 

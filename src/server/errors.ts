@@ -178,7 +178,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
   const retry = e.details.retryAfterSeconds;
   if (typeof retry === 'number') reply.header('retry-after', String(retry));
   // An error replaces whatever the handler meant to send.
-  for (const h of ['content-disposition', 'x-width', 'x-height', 'x-subject-box', 'server-timing', 'x-energy-joules', 'x-energy-method', 'x-energy-meter', 'x-co2e-grams', 'x-seed', 'x-warnings', 'x-type', 'x-credits-charged']) reply.removeHeader(h);
+  for (const h of ['content-disposition', 'x-width', 'x-height', 'x-subject-box', 'server-timing', 'x-energy-joules', 'x-energy-method', 'x-energy-meter', 'x-co2e-grams', 'x-seed', 'x-warnings', 'x-uncertainty-score', 'x-type', 'x-credits-charged']) reply.removeHeader(h);
   const shape = (request.routeOptions?.config as { errorShape?: ErrorShape } | undefined)?.errorShape ?? 'greenroom';
   return reply.code(e.status).header('x-greenroom-error', e.code).type('application/json; charset=utf-8').send(shapeError(e, shape));
 }

@@ -7,7 +7,7 @@ import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
 
 /** Headers browsers may read cross-origin (for CORS' Access-Control-Expose-Headers). */
-export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition'];
+export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Uncertainty-Score', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition'];
 
 const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 
@@ -48,6 +48,7 @@ export function sendImage(reply: FastifyReply, result: CutoutResult | EditResult
     reply.header('x-energy-meter', headerText(result.energy.meter));
     reply.header('x-co2e-grams', String(result.energy.co2eGrams));
   }
+  if (result.uncertainty !== undefined) reply.header('x-uncertainty-score', String(result.uncertainty));
   if (result.hints) reply.header('x-hints', `steps=${result.hints.steps}, changed=${result.hints.changedPixels}, solved=${result.hints.solvedPixels}, matte=${result.hints.matteFrom}`);
   reply.header('cache-control', 'no-store');
   return reply.send(image.data);

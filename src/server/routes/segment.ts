@@ -1,7 +1,7 @@
 /**
  * POST /v1/segment: Photoroom's remove-background request (image_file, format, channels,
  * bg_color, size, crop, despill) and error shape {detail, status_code, type}. For integrations
- * that let the user set the service URL. No x-uncertainty-score: greenroom does not compute one.
+ * that let the user set the service URL. Like Photoroom it sends x-uncertainty-score (0..1, lower is surer).
  */
 import type { FastifyInstance } from 'fastify';
 import { downscaleToPixels } from '../../image/downscale.ts';
