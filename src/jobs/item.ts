@@ -30,7 +30,7 @@ export interface ItemWork {
 }
 
 export interface ItemResult {
-  output: { bytes: number; mime: string; width: number; height: number };
+  output: { bytes: number; mime: string; width: number; height: number; uncertainty?: number };
   joules: number;
   co2eGrams: number;
   /** Appends this run's receipt to the energy ledger: call it once the item is recorded done, and only if this run's record was the first. */
@@ -51,7 +51,7 @@ export async function runItem(storage: Storage, studio: JobRunner, w: ItemWork):
   const put = await storage.put(key, result.image.data, { ifAbsent: true });
   if (!put.written) return reuse(storage, key, put.bytes, result.image.mime);
   return {
-    output: { bytes: put.bytes, mime: result.image.mime, width: result.image.width, height: result.image.height },
+    output: { bytes: put.bytes, mime: result.image.mime, width: result.image.width, height: result.image.height, ...(result.uncertainty !== undefined ? { uncertainty: result.uncertainty } : {}) },
     joules: result.energy?.joules ?? 0,
     co2eGrams: result.energy?.co2eGrams ?? 0,
     recordEnergy: async () => {

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS items (
   out_width INTEGER,
   out_height INTEGER,
   energy_j REAL,
+  uncertainty REAL,
   started_at INTEGER,
   finished_at INTEGER,
   PRIMARY KEY (job_id, idx)
@@ -71,6 +72,7 @@ interface ItemRow {
   out_width: number | null;
   out_height: number | null;
   energy_j: number | null;
+  uncertainty: number | null;
   started_at: number | null;
   finished_at: number | null;
 }
@@ -103,6 +105,7 @@ export interface ItemDone {
   height: number;
   joules: number;
   co2eGrams: number;
+  uncertainty?: number;
 }
 
 /** The item as it now is, and the job's state when this change ended it. */
@@ -124,6 +127,7 @@ function toItem(r: ItemRow): JobItem {
       ? { output: { name: r.out_name, bytes: r.out_bytes, mime: r.out_mime ?? 'application/octet-stream', width: r.out_width ?? 0, height: r.out_height ?? 0 } }
       : {}),
     ...(r.energy_j !== null ? { energyJ: r.energy_j } : {}),
+    ...(r.uncertainty !== null && r.uncertainty !== undefined ? { uncertainty: r.uncertainty } : {}),
   };
 }
 
@@ -140,6 +144,9 @@ export class JobStore {
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
+    // Folders made before items had an uncertainty score get the column.
+    const columns = (this.#db.prepare('PRAGMA table_info(items)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('uncertainty')) this.#db.exec('ALTER TABLE items ADD COLUMN uncertainty REAL');
   }
 
   close(): void {
@@ -212,10 +219,10 @@ export class JobStore {
       const now = this.#now();
       this.#db
         .prepare(
-          `UPDATE items SET state = 'done', out_bytes = ?, out_mime = ?, out_width = ?, out_height = ?, energy_j = ?, finished_at = ?, error_code = NULL, error_message = NULL
+          `UPDATE items SET state = 'done', out_bytes = ?, out_mime = ?, out_width = ?, out_height = ?, energy_j = ?, uncertainty = ?, finished_at = ?, error_code = NULL, error_message = NULL
            WHERE job_id = ? AND idx = ?`,
         )
-        .run(out.bytes, out.mime, out.width, out.height, out.joules, now, jobId, index);
+        .run(out.bytes, out.mime, out.width, out.height, out.joules, out.uncertainty ?? null, now, jobId, index);
       this.#db.prepare('UPDATE jobs SET joules = joules + ?, co2e_grams = co2e_grams + ?, updated_at = ? WHERE id = ?').run(out.joules, out.co2eGrams, now, jobId);
       return this.#change(jobId, index);
     })();

@@ -31,6 +31,8 @@ export interface JobItem {
   output?: JobItemOutput;
   /** Joules this item took, from its energy receipt. */
   energyJ?: number;
+  /** 0 (sure) .. 1 (unsure): the cutout's uncertainty score, when the network ran. */
+  uncertainty?: number;
   /** Fleet: the worker that finished (or last ran) the item, `host:pid` unless named. */
   worker?: string;
 }

@@ -101,6 +101,7 @@ test('two workers and serve --no-worker finish an HTTP batch while one worker is
   assert.deepEqual(lines.map((l) => l.input).sort(), photos.map((p) => path.basename(p)).sort());
   const joules = final.items.reduce((s, i) => s + (i.energyJ ?? 0), 0);
   assert.ok(Math.abs(final.energy.joules - joules) < 0.01, 'the job sums each item once');
+  for (const item of final.items) if (item.energyJ) assert.ok(item.uncertainty! >= 0 && item.uncertainty! <= 1, `item ${item.index} uncertainty ${item.uncertainty}`);
 
   const zip = await fetch(`${base}/v1/jobs/${id}/results.zip`);
   assert.equal(zip.status, 200);

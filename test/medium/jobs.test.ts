@@ -67,6 +67,7 @@ describe('embedded job queue', () => {
         assert.equal(meta.format, 'jpeg');
         assert.equal(file.length, item.output!.bytes);
         assert.ok(item.energyJ! > 0);
+        assert.ok(item.uncertainty! >= 0 && item.uncertainty! <= 1, `uncertainty ${item.uncertainty}`);
       }
       const sum = s.items.reduce((a, i) => a + i.energyJ!, 0);
       assert.ok(Math.abs(s.energy.joules - sum) < 0.01, `${s.energy.joules} vs ${sum}`);

@@ -15,7 +15,8 @@ export interface StoredItem {
   runs: number;
   worker?: string;
   error?: { code: string; message: string };
-  output?: { bytes: number; mime: string; width: number; height: number };
+  /** The output's facts; `uncertainty` rides along (the item's score) so the Lua scripts need not know it. */
+  output?: { bytes: number; mime: string; width: number; height: number; uncertainty?: number };
   energyJ?: number;
   startedAt?: number;
   finishedAt?: number;
@@ -34,13 +35,15 @@ type Scripted = Redis & {
 };
 
 export function toJobItem(index: number, it: StoredItem): JobItem {
+  const { uncertainty, ...output } = it.output ?? { bytes: 0, mime: '', width: 0, height: 0 };
   return {
     index,
     name: it.name,
     state: it.state,
     ...(it.error ? { error: it.error } : {}),
-    ...(it.state === 'done' && it.output ? { output: { name: it.outName, ...it.output } } : {}),
+    ...(it.state === 'done' && it.output ? { output: { name: it.outName, ...output } } : {}),
     ...(it.energyJ !== undefined ? { energyJ: it.energyJ } : {}),
+    ...(uncertainty !== undefined ? { uncertainty } : {}),
     ...(it.worker ? { worker: it.worker } : {}),
   };
 }
@@ -76,7 +79,7 @@ export class FleetStore {
     return { action: r[0] === 'gone' ? 'gone' : 'skip' };
   }
 
-  async complete(id: string, index: number, out: { bytes: number; mime: string; width: number; height: number }, joules: number, co2e: number, worker: string, now: number): Promise<'first' | 'again' | 'gone'> {
+  async complete(id: string, index: number, out: NonNullable<StoredItem['output']>, joules: number, co2e: number, worker: string, now: number): Promise<'first' | 'again' | 'gone'> {
     return (await this.redis.grComplete(K.job(id), K.items(id), K.events, K.workersDone, K.stats, id, index, JSON.stringify(out), joules, co2e, worker, now)) as 'first' | 'again' | 'gone';
   }
 

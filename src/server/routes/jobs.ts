@@ -58,6 +58,7 @@ const ItemSchema = {
       required: ['name', 'bytes', 'mime', 'width', 'height'],
     },
     energyJ: { type: 'number' },
+    uncertainty: { type: 'number', minimum: 0, maximum: 1, description: '0 (sure) .. 1 (unsure): how likely the cutout needs a look (X-Uncertainty-Score of the single-image routes)' },
     worker: { type: 'string', description: 'Fleet: the worker that finished (or is running) the item' },
   },
   required: ['index', 'name', 'state'],
