@@ -122,7 +122,7 @@ export const rack: ThinObject = (r, b, t) => {
 };
 
 export const cable: ThinObject = (r, b, t) => {
-  const w = t * r.range(2, 4);
+  const w = t * r.range(3, 5);
   const parts: string[] = [];
   const plugs: string[] = [];
   const cables = r.int(1, 3);

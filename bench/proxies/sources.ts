@@ -73,8 +73,8 @@ export type MaterialName = keyof typeof MATERIALS;
 
 /** Surfaces an object stands or lies on, used at (about) their native scale: sharp texture. */
 export const SURFACES = {
-  tabletop: { file: P('coffee.png'), crop: [470, 0, 130, 400], stretch: true },
-  concrete: { file: P('motorcycle_left.png'), crop: [0, 432, 305, 68] },
+  tabletop: { file: P('coffee.png'), crop: [492, 0, 108, 400], stretch: true },
+  concrete: { file: P('motorcycle_left.png'), crop: [0, 432, 305, 68], stretch: true },
   gravel: { file: A('gravel.png'), tint: [0.98, 0.9, 0.76] },
   brick: { file: A('brick.png'), tint: [1.0, 0.66, 0.52] },
   grass: { file: A('grass.png'), tint: [0.6, 0.95, 0.45] },
