@@ -50,6 +50,11 @@ export function hiresNames(): string[] {
   return SPECS.map(specName);
 }
 
+/** Sizes and thinnest wire of every image, without building them (for tests and reports). */
+export function hiresSizes(): Array<{ width: number; height: number; t: number }> {
+  return SPECS.map(({ width, height, t }) => ({ width, height, t }));
+}
+
 function specName(s: HiresSpec): string {
   return `${s.object}_${s.t < 3 ? 'thin' : 'thick'}_${((s.width * s.height) / 1e6).toFixed(0)}mp_on_${s.backdrop ?? s.surface}`;
 }
