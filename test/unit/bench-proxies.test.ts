@@ -106,6 +106,7 @@ describe('matte lab', () => {
       sets: [{ id: 'small', label: 'proxy', decision: true, n: 2 }, { id: 'composites', label: 'biased', decision: false, n: 2 }],
       candidates: [{ name: 'bilinear', about: 'b' }, { name: 'peer', about: 'p' }],
       rows: [row('bilinear', 'small', 0.1, 0.5, 1), row('peer', 'small', 0.2, 1, 2), row('bilinear', 'composites', 0.1, null, 1)],
+      groups: [row('bilinear', 'small/binary', 0.05, 0.5, 1)],
       network: { hits: 4, misses: 0, inferenceSeconds: 0 },
     };
     const md = labMarkdown(r);
@@ -113,5 +114,6 @@ describe('matte lab', () => {
     assert.match(md, /\| peer \| 0\.0100 \/ 0\.2000 \/ 1\.00x \/ 2\.00x \| – \|/);
     assert.match(md, /composites \* \(n 2\)/);
     assert.match(md, /composites: biased/);
+    assert.match(md, /small\/binary \(n 2\)/);
   });
 });
