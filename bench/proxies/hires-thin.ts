@@ -28,22 +28,22 @@ const SPECS: readonly HiresSpec[] = [
   { object: 'chair', width: 2448, height: 3264, t: 5, surface: 'tabletop', backdrop: 'shelves' },
   { object: 'rack', width: 3072, height: 2048, t: 1.5, surface: 'concrete', backdrop: 'shelves' },
   { object: 'rack', width: 3024, height: 4032, t: 4, surface: 'brick', backdrop: 'field' },
-  { object: 'cable', width: 4032, height: 3024, t: 1.2, surface: 'tabletop' },
-  { object: 'cable', width: 3456, height: 2304, t: 3.5, surface: 'gravel' },
-  { object: 'chain', width: 3200, height: 2400, t: 1.5, surface: 'tabletop' },
+  { object: 'cable', width: 4032, height: 3024, t: 2, surface: 'tabletop' },
+  { object: 'cable', width: 5120, height: 1536, t: 3.5, surface: 'gravel' },
+  { object: 'chain', width: 6144, height: 2048, t: 1.5, surface: 'tabletop' },
   { object: 'chain', width: 2400, height: 3200, t: 3, surface: 'coins' },
   { object: 'basket', width: 3456, height: 2304, t: 2, surface: 'grass', backdrop: 'fronds' },
   { object: 'basket', width: 3072, height: 3072, t: 6, surface: 'concrete', backdrop: 'launchpad' },
   { object: 'bicycle', width: 4608, height: 2048, t: 2, surface: 'gravel', backdrop: 'launchpad' },
-  { object: 'bicycle', width: 5632, height: 3168, t: 5, surface: 'concrete', backdrop: 'shelves' },
+  { object: 'bicycle', width: 7168, height: 2688, t: 5, surface: 'concrete', backdrop: 'shelves' },
   { object: 'lamp', width: 2016, height: 3584, t: 1.5, surface: 'tabletop', backdrop: 'coffee' },
   { object: 'lamp', width: 3584, height: 2016, t: 4, surface: 'brick', backdrop: 'workshop' },
   { object: 'tripod', width: 1536, height: 5120, t: 2, surface: 'grass', backdrop: 'field' },
   { object: 'tripod', width: 4096, height: 2304, t: 6, surface: 'concrete', backdrop: 'hubble' },
   { object: 'coatStand', width: 2304, height: 3456, t: 2.5, surface: 'tabletop', backdrop: 'shelves' },
-  { object: 'coatStand', width: 5120, height: 1536, t: 8, surface: 'moon', backdrop: 'retina' },
-  { object: 'racket', width: 6144, height: 2048, t: 1.5, surface: 'ihc' },
-  { object: 'racket', width: 7168, height: 2688, t: 4, surface: 'gravel', backdrop: 'fronds' },
+  { object: 'coatStand', width: 3456, height: 2304, t: 8, surface: 'moon', backdrop: 'retina' },
+  { object: 'racket', width: 3200, height: 2400, t: 1.5, surface: 'grass' },
+  { object: 'racket', width: 5632, height: 3168, t: 4, surface: 'gravel', backdrop: 'fronds' },
 ];
 
 export function hiresNames(): string[] {
@@ -59,6 +59,17 @@ function specName(s: HiresSpec): string {
   return `${s.object}_${s.t < 3 ? 'thin' : 'thick'}_${((s.width * s.height) / 1e6).toFixed(0)}mp_on_${s.backdrop ?? s.surface}`;
 }
 
+/** Width / height of each object's box (null: whatever the frame gives), so a racket is not drawn 3:1. */
+const ASPECT: Record<ThinObjectName, number | null> = { chair: 0.9, rack: 1.2, cable: null, chain: null, basket: 1.1, bicycle: 1.8, lamp: 0.8, tripod: 0.6, coatStand: 0.5, racket: 0.7 };
+
+/** The largest box of the object's aspect inside `area`, placed with a little jitter, bottom kept. */
+function fitAspect(area: Box, aspect: number | null, jitter: number): Box {
+  if (aspect === null) return area;
+  const w = Math.min(area.w, area.h * aspect);
+  const h = w / aspect;
+  return { x: area.x + (area.w - w) * (0.5 + jitter * 0.4), y: area.y + area.h - h, w, h };
+}
+
 /** Builds one image: JPEG bytes and the exact alpha (PNG). */
 export async function buildHires(index: number): Promise<ProxyImage> {
   const s = SPECS[index]!;
@@ -70,7 +81,7 @@ export async function buildHires(index: number): Promise<ProxyImage> {
   const marginX = s.width * r.range(0.06, 0.14);
   const top = s.height * (flat ? r.range(0.08, 0.15) : r.range(0.06, 0.12));
   const bottom = flat ? s.height * r.range(0.85, 0.92) : s.height * r.range(Math.max(horizon + 0.2, 0.82), 0.94);
-  const box: Box = { x: marginX, y: top, w: s.width - 2 * marginX, h: bottom - top };
+  const box = fitAspect({ x: marginX, y: top, w: s.width - 2 * marginX, h: bottom - top }, ASPECT[s.object], r.range(-1, 1));
   const parts = THIN_OBJECTS[s.object](r, box, s.t);
   const fg = emptyForeground(s.width * s.height);
   const light: [number, number, number] = [r.range(-0.6, 0.6), r.range(-0.9, -0.3), 1];

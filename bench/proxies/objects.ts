@@ -82,7 +82,8 @@ export const chair: ThinObject = (r, b, t) => {
     }
     out.push({ svg: cords.join(''), material: r.pick(['orange', 'redpaint', 'black'] as const), relief: 1 });
   } else {
-    out.push({ svg: fill(poly([fl, fr, [fr[0], fr[1] + legW * 2], [fl[0], fl[1] + legW * 2]], true)) + fill(seat), material: r.pick(['wood', 'redpaint', 'black'] as const), relief: 0.4 });
+    // One path (nonzero), so the seat's top and front edge meet without a seam of partial coverage.
+    out.push({ svg: fill(`${poly([fl, fr, [fr[0], fr[1] + legW * 2], [fl[0], fl[1] + legW * 2]], true)} ${seat}`, 1, 'nonzero'), material: r.pick(['wood', 'redpaint', 'black'] as const), relief: 0.4 });
   }
   return out;
 };

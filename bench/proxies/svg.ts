@@ -9,8 +9,8 @@ export function stroke(d: string, w: number, opacity = 1, cap: 'round' | 'butt' 
   return `<path d="${d}" fill="none" stroke="#fff" stroke-width="${f(w)}" stroke-linecap="${cap}" stroke-linejoin="round"${opacity < 1 ? ` stroke-opacity="${f(opacity)}"` : ''}/>`;
 }
 
-export function fill(d: string, opacity = 1): string {
-  return `<path d="${d}" fill="#fff" fill-rule="evenodd"${opacity < 1 ? ` fill-opacity="${f(opacity)}"` : ''}/>`;
+export function fill(d: string, opacity = 1, rule: 'evenodd' | 'nonzero' = 'evenodd'): string {
+  return `<path d="${d}" fill="#fff" fill-rule="${rule}"${opacity < 1 ? ` fill-opacity="${f(opacity)}"` : ''}/>`;
 }
 
 export function ellipse(cx: number, cy: number, rx: number, ry: number, w: number | null, rotate = 0, opacity = 1): string {
