@@ -4,11 +4,14 @@
  * peer, through the product's own path (studio.cutout). The hires set is subsampled
  * deterministically in a full run (the peer takes several seconds per 8-19 MP photo); every
  * table states n.
+ *
+ * Run alone: node --import tsx bench/proxy-quality.ts [--quick] [--no-peer]
  */
 import path from 'node:path';
 import type { Studio } from '../src/index.ts';
 import { buildProxySet, PROXY_SETS } from './proxies/sets.ts';
 import { runQuality, type VariantScore } from './quality.ts';
+import { isMain, WORK_DIR } from './paths.ts';
 import { table } from './report.ts';
 
 export interface ProxySetResult {
@@ -78,4 +81,15 @@ export function proxyQualityMarkdown(q: ProxyQualityResults): string {
     '',
     ...q.sets.map((s) => `- ${s.id}: mimics ${s.mimics}${s.every > 1 ? `; every ${s.every}th image` : ''}.`),
   ].join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const { Studio } = await import('../src/index.ts');
+  const studio = await Studio.open({ dataDir: path.join(WORK_DIR, 'data') });
+  try {
+    const r = await runProxyQuality(studio, { quick: process.argv.includes('--quick'), peer: !process.argv.includes('--no-peer'), log: console.log });
+    console.log(`\n${proxyQualityMarkdown(r)}`);
+  } finally {
+    await studio.close();
+  }
 }

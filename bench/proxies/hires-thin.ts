@@ -6,7 +6,7 @@
  * bicycles, lamps (the 79-image, median 7 MP real set). Saved as quality-90 JPEG, like a phone's.
  */
 import { THIN_OBJECTS, type Box, type ThinObjectName } from './objects.ts';
-import { alphaBytes, camera, castShadow, compositeOver, emptyForeground, encodeJpeg, encodePng, over, quantiseAlpha, type Size } from './raster.ts';
+import { binaryBytes, camera, castShadow, compositeOver, emptyForeground, encodeJpeg, encodePng, optics, over, quantiseAlpha, type Size } from './raster.ts';
 import { rng, seedOf } from './rng.ts';
 import { paintedPart, scene } from './scene.ts';
 import type { BackdropName, SurfaceName } from './sources.ts';
@@ -101,8 +101,11 @@ export async function buildHires(index: number): Promise<ProxyImage> {
   const longSide = Math.max(s.width, s.height);
   castShadow(bg, fg.alpha, size, flat ? longSide * 0.006 : longSide * 0.012, flat ? longSide * 0.008 : longSide * 0.004, longSide * (flat ? 0.003 : 0.006), flat ? 0.5 : 0.35);
   const img = compositeOver(fg, bg);
+  // A real camera's edge is a few pixels wide at this size (lens, demosaicing); the ground truth is the sharp silhouette, as in a binary-mask set.
+  const sigma = r.range(0.8, 1.5);
+  await optics(img, size, sigma);
   camera(img, size, r, 2.2, 0.25);
-  return { name, ext: 'jpg', image: await encodeJpeg(img, size, 90), gt: await encodePng(alphaBytes(fg.alpha), size, 1), width: s.width, height: s.height, meta: { object: s.object, t: s.t, factor: +(longSide / 1024).toFixed(2) } };
+  return { name, ext: 'jpg', image: await encodeJpeg(img, size, 90), gt: await encodePng(binaryBytes(fg.alpha), size, 1), width: s.width, height: s.height, meta: { object: s.object, t: s.t, factor: +(longSide / 1024).toFixed(2), optics: +sigma.toFixed(2) } };
 }
 
 export const HIRES_COUNT = SPECS.length;

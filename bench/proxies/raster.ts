@@ -225,6 +225,23 @@ export function camera(rgb: Uint8Array, { width: w, height: h }: Size, r: Rng, n
   }
 }
 
+/**
+ * The camera's optics: a Gaussian point-spread of sigma px over the finished image, in place. A
+ * binary-mask set pairs such a photo with the object's sharp silhouette (`binaryBytes`), as its
+ * annotators do: the photo's edge is a few pixels wide, the mask's is not.
+ */
+export async function optics(rgb: Uint8Array, { width, height }: Size, sigma: number): Promise<void> {
+  if (sigma < 0.3) return;
+  rgb.set(await sharp(rgb, { raw: { width, height, channels: 3 } }).blur(sigma).raw().toBuffer());
+}
+
+/** The object's sharp silhouette: coverage of at least one half is the object. */
+export function binaryBytes(alpha: Float32Array): Uint8Array {
+  const out = new Uint8Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) out[i] = alpha[i]! >= 0.5 ? 255 : 0;
+  return out;
+}
+
 export function alphaBytes(alpha: Float32Array): Uint8Array {
   const out = new Uint8Array(alpha.length);
   for (let i = 0; i < alpha.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, alpha[i]!)) * 255);

@@ -7,7 +7,7 @@
  */
 import { THIN_OBJECTS, type Box, type ThinObjectName } from './objects.ts';
 import { PRODUCT_NAMES, productSvg } from './products.ts';
-import { alphaBytes, blur, blurForeground, camera, castShadow, compositeOver, emptyForeground, encodeJpeg, encodePng, over, quantiseAlpha, type Foreground, type Size } from './raster.ts';
+import { alphaBytes, binaryBytes, blur, blurForeground, camera, castShadow, compositeOver, emptyForeground, encodeJpeg, encodePng, optics, over, quantiseAlpha, type Foreground, type Size } from './raster.ts';
 import { rng, seedOf, type Rng } from './rng.ts';
 import { paintedPart, scene } from './scene.ts';
 import { SOFT_SUBJECTS, type SoftSubjectName } from './soft.ts';
@@ -70,8 +70,12 @@ export async function buildSmall(index: number): Promise<ProxyImage> {
   const L = Math.max(width, height);
   castShadow(bg, fg.alpha, size, L * 0.012, L * 0.01, L * 0.01, 0.35);
   const img = compositeOver(fg, bg);
+  const binary = subject.kind !== 'soft';
+  // Binary subjects: a real camera's soft edge in the photo, the object's sharp silhouette as the ground truth (a binary-mask set).
+  const sigma = binary ? r.range(0.5, 0.9) : 0;
+  await optics(img, size, sigma);
   camera(img, size, r, 1.8, 0.15);
-  return { name, ext: 'jpg', image: await encodeJpeg(img, size, 85), gt: await encodePng(alphaBytes(fg.alpha), size, 1), width, height, meta: { kind: subject.kind === 'soft' ? 'soft' : 'binary', subject: subject.name, secondObject: second ? 1 : 0 } };
+  return { name, ext: 'jpg', image: await encodeJpeg(img, size, 85), gt: await encodePng(binary ? binaryBytes(fg.alpha) : alphaBytes(fg.alpha), size, 1), width, height, meta: { kind: binary ? 'binary' : 'soft', subject: subject.name, secondObject: second ? 1 : 0, optics: +sigma.toFixed(2) } };
 }
 
 export const SMALL_COUNT = SUBJECTS.length;
