@@ -96,7 +96,9 @@ export async function buildHires(index: number): Promise<ProxyImage> {
     ...(s.backdrop ? { backdrop: s.backdrop } : {}),
     horizon,
     surfaceScale: r.range(1, 2),
-    backdropBlur: Math.max(s.width, s.height) / 700,
+    // A room in focus behind the object, as a phone's deep depth of field gives: busy and sharp.
+    backdropBlur: 0.6,
+    collageCell: Math.max(s.width, s.height) / r.range(3, 5),
   });
   const longSide = Math.max(s.width, s.height);
   castShadow(bg, fg.alpha, size, flat ? longSide * 0.006 : longSide * 0.012, flat ? longSide * 0.008 : longSide * 0.004, longSide * (flat ? 0.003 : 0.006), flat ? 0.5 : 0.35);

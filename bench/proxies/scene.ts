@@ -106,6 +106,12 @@ export interface SceneOptions {
   surfaceScale: number;
   /** Depth-of-field blur of the backdrop, px at full size. */
   backdropBlur: number;
+  /**
+   * Instead of one defocused photo: a collage of crops of the backdrop and other real scenes at
+   * 1.2-2.4x their size, sharp (a room in focus behind a large photo's subject), cells of about
+   * this many px.
+   */
+  collageCell?: number;
 }
 
 /** A real-photo scene: a sharp surface (tiled at about its native scale) under a defocused backdrop. */
@@ -115,7 +121,7 @@ export async function scene(size: Size, r: Rng, o: SceneOptions): Promise<Uint8A
   const surfaceSrc = await loadSource(spec);
   const surface = spec.stretch ? await cover(surfaceSrc, size) : tile(o.surfaceScale === 1 ? surfaceSrc : await scaled(surfaceSrc, o.surfaceScale), size, r.int(0, 999), r.int(0, 999));
   if (!o.backdrop) return surface;
-  const back = await cover(await loadSource(BACKDROPS[o.backdrop]), size, o.backdropBlur);
+  const back = o.collageCell ? await collage(size, r, o.backdrop, o.collageCell, o.backdropBlur) : await cover(await loadSource(BACKDROPS[o.backdrop]), size, o.backdropBlur);
   const out = new Uint8Array(w * h * 3);
   const hy = o.horizon * h;
   const soft = Math.max(2, h * 0.015);
@@ -126,6 +132,35 @@ export async function scene(size: Size, r: Rng, o: SceneOptions): Promise<Uint8A
     for (let x = 0; x < w; x++) {
       const i = (y * w + x) * 3;
       for (let c = 0; c < 3; c++) out[i + c] = Math.round(k * surface[i + c]! * shade + (1 - k) * back[i + c]!);
+    }
+  }
+  return out;
+}
+
+/** A busy, sharp backdrop: a grid of real-photo crops (the named backdrop first), each magnified 1.2-2.4x. */
+async function collage(size: Size, r: Rng, first: BackdropName, cell: number, sigma: number): Promise<Uint8Array> {
+  const { width: w, height: h } = size;
+  const out = new Uint8Array(w * h * 3);
+  const names = Object.keys(BACKDROPS) as BackdropName[];
+  const cols = Math.max(1, Math.round(w / cell));
+  const rows = Math.max(1, Math.round(h / cell));
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      const x0 = Math.round((i * w) / cols);
+      const x1 = Math.round(((i + 1) * w) / cols);
+      const y0 = Math.round((j * h) / rows);
+      const y1 = Math.round(((j + 1) * h) / rows);
+      const src = await loadSource(BACKDROPS[i === 0 && j === 0 ? first : r.chance(0.4) ? first : r.pick(names)]);
+      // A crop of the photo magnified by 1.2-2.4x, placed at random.
+      const k = r.range(1.2, 2.4);
+      const cw = Math.min(src.width, Math.max(8, Math.round((x1 - x0) / k)));
+      const ch = Math.min(src.height, Math.max(8, Math.round((y1 - y0) / k)));
+      const cx = r.int(0, src.width - cw);
+      const cy = r.int(0, src.height - ch);
+      const crop = { width: cw, height: ch, rgb: new Uint8Array(cw * ch * 3) };
+      for (let y = 0; y < ch; y++) crop.rgb.set(src.rgb.subarray(((cy + y) * src.width + cx) * 3, ((cy + y) * src.width + cx + cw) * 3), y * cw * 3);
+      const tileRgb = await cover(crop, { width: x1 - x0, height: y1 - y0 }, sigma);
+      for (let y = y0; y < y1; y++) out.set(tileRgb.subarray((y - y0) * (x1 - x0) * 3, (y - y0 + 1) * (x1 - x0) * 3), (y * w + x0) * 3);
     }
   }
   return out;
