@@ -6,10 +6,10 @@
  * bicycles, lamps (the 79-image, median 7 MP real set). Saved as quality-90 JPEG, like a phone's.
  */
 import { THIN_OBJECTS, type Box, type ThinObjectName } from './objects.ts';
-import { binaryBytes, camera, castShadow, compositeOver, emptyForeground, encodeJpeg, encodePng, optics, over, quantiseAlpha, type Size } from './raster.ts';
+import { addDetail, binaryBytes, camera, castShadow, compositeOver, emptyForeground, encodeJpeg, encodePng, optics, over, quantiseAlpha, type Size } from './raster.ts';
 import { rng, seedOf } from './rng.ts';
 import { paintedPart, scene } from './scene.ts';
-import type { BackdropName, SurfaceName } from './sources.ts';
+import { loadSource, SURFACES, tile, type BackdropName, type SurfaceName } from './sources.ts';
 import type { ProxyImage } from './types.ts';
 
 interface HiresSpec {
@@ -104,6 +104,9 @@ export async function buildHires(index: number): Promise<ProxyImage> {
   castShadow(bg, fg.alpha, size, flat ? longSide * 0.006 : longSide * 0.012, flat ? longSide * 0.008 : longSide * 0.004, longSide * (flat ? 0.003 : 0.006), flat ? 0.5 : 0.35);
   const img = compositeOver(fg, bg);
   // A real camera's edge is a few pixels wide at this size (lens, demosaicing); the ground truth is the sharp silhouette, as in a binary-mask set.
+  // Pixel-level texture everywhere (object and scene), from a real texture at its own scale.
+  const grain = await loadSource(SURFACES[r.pick(['gravel', 'grass', 'brick', 'moon'] as const)]);
+  addDetail(img, size, tile(grain, size, r.int(0, 999), r.int(0, 999)), r.range(3, 6));
   const sigma = r.range(0.8, 1.5);
   await optics(img, size, sigma);
   camera(img, size, r, 2.2, 0.25);

@@ -235,6 +235,33 @@ export async function optics(rgb: Uint8Array, { width, height }: Size, sigma: nu
   rgb.set(await sharp(rgb, { raw: { width, height, channels: 3 } }).blur(sigma).raw().toBuffer());
 }
 
+/**
+ * Fine detail of a real texture (its band-pass, normalised to unit deviation) added to the whole
+ * image at `amplitude` 8-bit levels: the pixel-level texture a real large photo has everywhere and
+ * an upscaled one lacks.
+ */
+export function addDetail(rgb: Uint8Array, size: Size, texture: Uint8Array, amplitude: number): void {
+  const n = size.width * size.height;
+  const g = new Float32Array(n);
+  for (let i = 0; i < n; i++) g[i] = texture[i * 3]!;
+  const fine = blur(g, size, 0.7);
+  const coarse = blur(g, size, 4);
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = fine[i]! - coarse[i]!;
+    g[i] = d;
+    ss += d * d;
+  }
+  const k = amplitude / Math.max(1e-6, Math.sqrt(ss / n));
+  for (let i = 0; i < n; i++) {
+    const d = g[i]! * k;
+    for (let c = 0; c < 3; c++) {
+      const v = rgb[i * 3 + c]! + d;
+      rgb[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+    }
+  }
+}
+
 /** The object's sharp silhouette: coverage of at least one half is the object. */
 export function binaryBytes(alpha: Float32Array): Uint8Array {
   const out = new Uint8Array(alpha.length);

@@ -26,7 +26,7 @@ export interface ProxySetSpec {
 }
 
 export const PROXY_SETS: readonly ProxySetSpec[] = [
-  { id: 'hires-thin', mimics: 'high-res objects with thin structures, binary (79 real, median 7 MP)', count: HIRES_COUNT, build: buildHires, version: 4 },
+  { id: 'hires-thin', mimics: 'high-res objects with thin structures, binary (79 real, median 7 MP)', count: HIRES_COUNT, build: buildHires, version: 5 },
   { id: 'soft-edge', mimics: 'studio objects with soft alpha: fur, plants, glass, blur (27 real, 0.4-0.6 MP)', count: SOFT_COUNT, build: buildSoft, version: 2 },
   { id: 'small', mimics: 'salient objects below the working size, binary and soft (300 real, <= 0.16 MP)', count: SMALL_COUNT, build: buildSmall, version: 4 },
 ];
