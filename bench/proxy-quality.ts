@@ -28,7 +28,7 @@ export interface ProxyQualityResults {
   sets: ProxySetResult[];
 }
 
-/** Every k-th image per set: all in a full run except hires-thin (every 4th: the peer takes 30-50 s per 8-19 MP photo); a quick run keeps about 3 per set. */
+/** Every k-th image per set: all in a full run except hires-thin (every 4th: the peer takes 20-50 s per 8-19 MP photo); a quick run keeps about 3 per set. */
 export function proxyEvery(id: string, total: number, quick: boolean): number {
   if (quick) return Math.max(1, Math.ceil(total / 3));
   return id === 'hires-thin' ? 4 : 1;
