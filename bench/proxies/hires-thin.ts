@@ -1,7 +1,7 @@
 /**
  * The hires-thin set: 6-19 MP photographs (median about 8 MP) of objects with thin structures and
  * binary edges on real, busy scenes, at network upsampling factors of 3-7 (long side / 1024).
- * Half the objects have wires 1-2.5 px wide at full size (a fraction of a pixel at the network's
+ * Half the objects have wires 1.5-2.5 px wide at full size (a fraction of a pixel at the network's
  * 1024 px), half 3-8 px. Mimics: high-resolution photos of chairs, racks, cables, jewellery,
  * bicycles, lamps (the 79-image, median 7 MP real set). Saved as quality-90 JPEG, like a phone's.
  */

@@ -2,7 +2,9 @@
  * The small set: 0.05-0.16 MP photographs, below the network's working size (so the matte is
  * shrunk, not enlarged): binary products and thin-framed objects, and soft subjects, on busy
  * real scenes, a third with a second, secondary object in the frame (part of the background in
- * the ground truth). Web-like quality-85 JPEG. Mimics the 300-image salient-object set (binary
+ * the ground truth). Binary subjects are seen through camera optics (Gaussian 0.5-0.9 px) and
+ * scored against their sharp silhouette, as a binary-mask set is; soft subjects keep their exact
+ * alpha. Web-like quality-85 JPEG. Mimics the 300-image salient-object set (binary
  * masks, at most 0.16 MP), with soft subjects added.
  */
 import { THIN_OBJECTS, type Box, type ThinObjectName } from './objects.ts';
