@@ -53,6 +53,13 @@ export interface QualitySet {
   imgDir: string;
   gtDir: string;
   predRoot: string;
+  /** The photo of a name (default IMG/<name>.png). */
+  imageFile?: (name: string) => string;
+}
+
+/** The photo file of an image of a set. */
+export function imageFileOf(set: QualitySet, name: string): string {
+  return set.imageFile ? set.imageFile(name) : path.join(set.imgDir, `${name}.png`);
 }
 
 /** The composites of bench/dataset.ts. */
@@ -112,7 +119,7 @@ export async function scoreVariant(name: string, predict: (imagePath: string) =>
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const t = performance.now();
-  for (const n of names) fs.writeFileSync(path.join(dir, `${n}.png`), await predict(path.join(set.imgDir, `${n}.png`)));
+  for (const n of names) fs.writeFileSync(path.join(dir, `${n}.png`), await predict(imageFileOf(set, n)));
   const predictSeconds = (performance.now() - t) / 1000;
   const score = await scoreFolder(dir, { ...(options.names ? { names } : {}), set });
   return { variant: name, predictSeconds: Math.round(predictSeconds * 10) / 10, ...score };
@@ -130,6 +137,8 @@ export interface QualityResults {
 
 export interface QualityRunOptions extends ScoreOptions {
   peer?: boolean;
+  /** Which qualities to run greenroom at (default all). */
+  qualities?: readonly Quality[];
   log?: (line: string) => void;
 }
 
@@ -140,7 +149,7 @@ export async function runQuality(studio: Studio, options: QualityRunOptions = {}
   const sub = { ...(options.names ? { names } : {}), set };
   const variants: VariantScore[] = [];
   for (const refine of [false, true]) {
-    for (const quality of QUALITIES) {
+    for (const quality of options.qualities ?? QUALITIES) {
       const name = `greenroom-${refine ? 'refined' : 'raw'}-${quality}`;
       const score = await scoreVariant(name, greenroomPredictor(studio, quality, refine), sub);
       variants.push(score);
@@ -151,7 +160,7 @@ export async function runQuality(studio: Studio, options: QualityRunOptions = {}
     const dir = path.join(set.predRoot, 'peer');
     fs.rmSync(dir, { recursive: true, force: true });
     const t = performance.now();
-    await runPeer({ kind: 'predict', files: names.map((n) => path.join(set.imgDir, `${n}.png`)), outDir: dir });
+    await runPeer({ kind: 'predict', files: names.map((n) => imageFileOf(set, n)), outDir: dir });
     const predictSeconds = Math.round((performance.now() - t) / 100) / 10;
     const score = { variant: 'peer', predictSeconds, ...(await scoreFolder(dir, sub)) };
     variants.push(score);

@@ -3,6 +3,7 @@ import { COMPOSE_STAGES, type ComposeResults } from './compose.ts';
 import type { EnergyResults } from './energy.ts';
 import type { ServerLoadResults } from './server-load.ts';
 import type { MachineInfo } from './machine.ts';
+import { proxyQualityMarkdown, type ProxyQualityResults } from './proxy-quality.ts';
 import type { QualityResults } from './quality.ts';
 import type { SpeedResults } from './speed.ts';
 import type { NetworkResults } from './network.ts';
@@ -26,6 +27,8 @@ export interface BenchResults {
   };
   /** The same variants on bench/silhouettes.ts: 1.5 MP, exact anti-aliased edges. */
   silhouettes?: QualityResults;
+  /** bilinear, greenroom today and the peer on the proxy sets of bench/proxies/ (hires-thin, soft-edge, small). */
+  proxies?: ProxyQualityResults;
   compose?: ComposeResults;
   energy?: EnergyResults;
   server?: ServerLoadResults;
@@ -251,6 +254,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.phone) parts.push(phoneMarkdown(r.phone), '');
   if (r.quality) parts.push(qualityMarkdown(r.quality), '');
   if (r.silhouettes) parts.push(silhouetteMarkdown(r.silhouettes), '');
+  if (r.proxies) parts.push(proxyQualityMarkdown(r.proxies), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');
   if (r.touchup) parts.push(touchupMarkdown(r.touchup), '');
   if (r.energy) parts.push(energyMarkdown(r.energy), '');

@@ -26,6 +26,7 @@ import { runFleetBench } from './fleet.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
+import { runProxyQuality } from './proxy-quality.ts';
 import { runQuality } from './quality.ts';
 import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
@@ -132,6 +133,7 @@ export async function main(argv: string[]): Promise<BenchResults | undefined> {
       const silhouettes = await buildSilhouetteSet();
       const picked = flags.quick ? silhouettes.slice(0, 3) : silhouettes;
       results.silhouettes = await runQuality(studio, { names: picked, set: SILHOUETTE_SET, peer: flags.peer, log });
+      results.proxies = await runProxyQuality(studio, { quick: flags.quick, peer: flags.peer, log });
     }
     if (results.sections.includes('compose')) {
       log('compose (instant backgrounds at 2000x2000)...');
