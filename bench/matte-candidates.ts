@@ -4,7 +4,8 @@
  * The built-in rows `bilinear`, `greenroom` and `peer` live in matte-lab.ts.
  */
 import { resizeBilinear } from '../src/matte/resample.ts';
-import type { Candidate, LabPlane } from './matte-lab-types.ts';
+import { sharpenEdges, sharpenOptionsFor, type SharpenOptions } from '../src/matte/edge-sharpen.ts';
+import type { Candidate, LabNets, LabPlane } from './matte-lab-types.ts';
 
 /** The matte upsampled (or shrunk) bilinearly to the photo's size, as greenroom's `refine: false`. */
 export function upsample(m: LabPlane, width: number, height: number): Float32Array {
@@ -47,4 +48,40 @@ export const flipAverage: Candidate = {
   },
 };
 
-export const CANDIDATES: readonly Candidate[] = [steep(3), steep(5), flipAverage];
+/** The mean of the matte and the flipped photo's matte (flipped back). */
+function averaged(nets: LabNets): LabPlane {
+  const m = nets.matte.data;
+  const f = nets.flipped!.data;
+  const avg = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) avg[i] = (m[i]! + f[i]!) / 2;
+  return { ...nets.matte, data: avg };
+}
+
+/**
+ * Bilinear (of the flip-averaged matte when `flip`), then src/matte/edge-sharpen.ts with the
+ * shipped options (sharpenOptionsFor) except those given: the rows below are the shipped choice
+ * and the ablations that chose it (bench/README.md has the table).
+ */
+function sharpen(name: string, about: string, opts: { flip?: boolean } & Partial<SharpenOptions> = {}): Candidate {
+  const { flip, ...overrides } = opts;
+  return {
+    name,
+    about,
+    ...(flip ? { flip: true } : {}),
+    predict(photo, nets, ctx) {
+      const up = upsample(flip ? averaged(nets) : nets.matte, photo.width, photo.height);
+      return toAlpha(sharpenEdges(photo, up, { ...sharpenOptionsFor(ctx.factor), ...overrides }));
+    },
+  };
+}
+
+export const CANDIDATES: readonly Candidate[] = [
+  steep(3),
+  steep(5),
+  flipAverage,
+  sharpen('shipped', 'greenroom refine, one pass: bilinear, two-colour evidence, factor-scaled fallback steepening (sharpenOptionsFor)'),
+  sharpen('flip+shipped', 'greenroom refine at best: the flip-averaged matte, then as shipped', { flip: true }),
+  sharpen('evidence-only', 'the colour evidence without the fallback steepening', { fallbackGain: 1 }),
+  sharpen('texture-2', 'as shipped with F and B spread weighted 2', { texturePenalty: 2 }),
+  sharpen('texture-4', 'as shipped with F and B spread weighted 4', { texturePenalty: 4 }),
+];

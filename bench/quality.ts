@@ -17,6 +17,7 @@ import { QUALITIES, Studio, type Quality } from '../src/index.ts';
 import { buildQualitySet } from './dataset.ts';
 import { GT_DIR, IMG_DIR, isMain, PRED_ROOT, ROOT_DIR, SCORER } from './paths.ts';
 import { runPeer } from './peer.ts';
+import { spearman } from './stats.ts';
 
 const run = promisify(execFile);
 
@@ -46,6 +47,8 @@ export interface VariantScore extends Score {
   variant: string;
   /** Wall-clock seconds spent predicting the set (information only; timings are in speed.ts). */
   predictSeconds: number;
+  /** greenroom's uncertainty score per image, and its Spearman rank correlation with the per-image MAE. */
+  uncertainty?: { perImage: Record<string, number>; spearmanWithMAE: number };
 }
 
 /** A set of images with known alpha: IMG/<name>.png, GT/<name>.png; predictions go to PRED_ROOT/<variant>/. */
@@ -125,9 +128,20 @@ export async function scoreVariant(name: string, predict: (imagePath: string) =>
   return { variant: name, predictSeconds: Math.round(predictSeconds * 10) / 10, ...score };
 }
 
-/** greenroom's matte alone, with or without refinement. */
-export function greenroomPredictor(studio: Studio, quality: Quality, refine: boolean): (imagePath: string) => Promise<Buffer> {
-  return async (imagePath) => (await studio.cutout(imagePath, { quality, refine, decontaminate: false, channels: 'alpha', format: 'png' })).image.data;
+/** greenroom's matte alone, with or without refinement; `scores` collects each image's uncertainty score by name. */
+export function greenroomPredictor(studio: Studio, quality: Quality, refine: boolean, scores?: Map<string, number>): (imagePath: string) => Promise<Buffer> {
+  return async (imagePath) => {
+    const r = await studio.cutout(imagePath, { quality, refine, decontaminate: false, channels: 'alpha', format: 'png' });
+    if (scores && r.uncertainty !== undefined) scores.set(path.basename(imagePath).replace(/\.\w+$/, ''), r.uncertainty);
+    return r.image.data;
+  };
+}
+
+/** How well the uncertainty scores rank the images by their error. */
+function withUncertainty(score: VariantScore, scores: Map<string, number>): VariantScore {
+  const pairs = score.perImage.filter((p) => scores.has(p.name));
+  if (pairs.length === 0) return score;
+  return { ...score, uncertainty: { perImage: Object.fromEntries(scores), spearmanWithMAE: spearman(pairs.map((p) => scores.get(p.name)!), pairs.map((p) => p.mae)) } };
 }
 
 export interface QualityResults {
@@ -151,7 +165,8 @@ export async function runQuality(studio: Studio, options: QualityRunOptions = {}
   for (const refine of [false, true]) {
     for (const quality of options.qualities ?? QUALITIES) {
       const name = `greenroom-${refine ? 'refined' : 'raw'}-${quality}`;
-      const score = await scoreVariant(name, greenroomPredictor(studio, quality, refine), sub);
+      const scores = new Map<string, number>();
+      const score = withUncertainty(await scoreVariant(name, greenroomPredictor(studio, quality, refine, scores), sub), scores);
       variants.push(score);
       log(`  ${name.padEnd(26)} MAE ${score.MAE.toFixed(4)}  boundaryMAE ${score.boundaryMAE.toFixed(4)}  IoU ${score.IoU.toFixed(4)}  (${score.predictSeconds}s)`);
     }

@@ -10,7 +10,7 @@
  * (0 < alpha < 1), a few percent of a product photo. One dense pass over the frame fills both grids.
  */
 import { boxMean } from './box.ts';
-import type { RgbImage } from './guided.ts';
+import type { RgbImage } from './types.ts';
 
 export interface DecontaminateOptions {
   /** Radius of the coarse pass, in pixels. */

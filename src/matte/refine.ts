@@ -1,37 +1,24 @@
 /**
- * From the network's low-resolution matte to a full-resolution cutout: guided upsampling along
- * the photo's edges, the input's own transparency kept, and foreground colours decontaminated.
+ * From the network's low-resolution matte to a full-resolution cutout: bilinear upsampling,
+ * edges sharpened where the photo's colours show them (edge-sharpen.ts), the input's own
+ * transparency kept, and foreground colours decontaminated.
+ *
+ * Measured on the proxy sets (bench/README.md, issue 10): bilinear then the two-colour evidence
+ * with a factor-scaled fallback steepening gives boundary MAE 0.82x (12-19 MP thin structures),
+ * 0.85x (soft alpha) and 0.92x (small photos) of plain bilinear; the mirrored second pass of
+ * `best` (segment stage) brings 0.79x / 0.79x / 0.90x. The guided filter that ran here before
+ * made real 7 MP photos' edges 12% worse than bilinear (MATTE-FINDINGS) and is gone.
  */
 import { decontaminate, decontaminateRadiiFor } from './decontaminate.ts';
-import { gridFactorFor, guidedUpsample, type GuidedUpsampleOptions, type Plane, type RgbImage } from './guided.ts';
+import { sharpenEdges, sharpenOptionsFor } from './edge-sharpen.ts';
 import { resizeBilinear } from './resample.ts';
+import type { Plane, RgbImage } from './types.ts';
 
 export interface RefineOptions {
-  /**
-   * Guided upsampling when the photo is larger than the matte (else bilinear, as
-   * @imgly/background-removal does; below the working size bilinear scores better).
-   */
+  /** Sharpen the upsampled matte where the photo shows the edge (else plain bilinear, as @imgly/background-removal does). */
   refine: boolean;
   /** Foreground colour estimation (else the photo's colours are kept). */
   decontaminate: boolean;
-}
-
-/**
- * Guided filter settings, tuned on 1.5 MP composites with exact anti-aliased edges (bench/):
- * windows spanning about 3 matte pixels each way (2 cells of the 2x grid at 1.5 MP, as wide as the
- * network's edge ramp) and a small eps, so the matte follows the photo's edges closely. Larger
- * windows (8 px) or eps (1e-3, 1e-2) scored worse; eps 1e-5 scored slightly better but amplifies
- * sensor noise. Current boundary MAE (bench/results/latest.md, silhouettes): best, bilinear 0.0993
- * vs guided 0.0899; fast, 0.1496 vs 0.1327.
- */
-export const GUIDED_MATTE_RADIUS = 3;
-export const GUIDED_EPS = 1e-4;
-
-/** Guided upsampling options for a photo and a matte of any sizes. */
-export function guidedOptionsFor(image: { width: number; height: number }, matte: { width: number; height: number }): GuidedUpsampleOptions {
-  const gridFactor = gridFactorFor(image, matte);
-  const mattePixelsPerCell = gridFactor / Math.sqrt((image.width * image.height) / (matte.width * matte.height));
-  return { radius: Math.max(1, Math.round(GUIDED_MATTE_RADIUS / mattePixelsPerCell)), eps: GUIDED_EPS, gridFactor };
 }
 
 export interface RefinedCutout {
@@ -41,12 +28,15 @@ export interface RefinedCutout {
   rgb: Uint8Array;
 }
 
+/** How much the matte is enlarged: the photo's longer side over the matte's. */
+export function upsamplingFactor(image: { width: number; height: number }, matte: { width: number; height: number }): number {
+  return Math.max(image.width, image.height) / Math.max(matte.width, matte.height);
+}
+
 export function refineMatte(image: RgbImage, matte: Plane, sourceAlpha: Uint8Array | undefined, options: RefineOptions): RefinedCutout {
   const { width, height } = image;
-  const upsampling = width * height > matte.width * matte.height;
-  const full = options.refine && upsampling
-    ? guidedUpsample(image, matte, guidedOptionsFor(image, matte))
-    : resizeBilinear(matte.data, matte.width, matte.height, width, height);
+  let full = resizeBilinear(matte.data, matte.width, matte.height, width, height);
+  if (options.refine) full = sharpenEdges(image, full, sharpenOptionsFor(upsamplingFactor(image, matte)));
   if (sourceAlpha) for (let i = 0; i < full.length; i++) full[i]! *= sourceAlpha[i]! / 255;
   const alpha = new Uint8Array(full.length);
   for (let i = 0; i < full.length; i++) {

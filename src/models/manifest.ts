@@ -47,6 +47,8 @@ export type Quality = (typeof QUALITIES)[number];
 const ManifestSchema = z.object({
   default: z.string(),
   qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int() }),
+  /** When the network also runs on the mirrored photo (see models.json). */
+  mirroredPass: z.object({ qualities: z.array(z.enum(QUALITIES)), minSoftness: z.number().min(0) }).default({ qualities: [], minSoftness: 0 }),
   models: z.record(z.string(), ModelSchema),
 });
 
@@ -71,6 +73,11 @@ export function getModelSpec(id: string, manifest: Manifest = loadManifest()): M
     throw new GreenroomError('UNKNOWN_MODEL', `Unknown model "${id}". Known models: ${Object.keys(manifest.models).join(', ')}.`, { model: id });
   }
   return { ...spec, id };
+}
+
+/** Whether a quality runs the mirrored second pass for a first matte this undecided. */
+export function wantsMirroredPass(quality: Quality, softness: number, manifest: Manifest = loadManifest()): boolean {
+  return manifest.mirroredPass.qualities.includes(quality) && softness >= manifest.mirroredPass.minSoftness;
 }
 
 /** The network's working resolution for a quality preset, a multiple of what the model needs. */

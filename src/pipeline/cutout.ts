@@ -7,10 +7,11 @@ import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion, subjectBox } from '../matte/bbox.ts';
-import type { Plane } from '../matte/guided.ts';
+import type { Plane } from '../matte/types.ts';
 import { refineMatte } from '../matte/refine.ts';
-import { uncertaintyEvidence, uncertaintyScore } from '../matte/uncertainty.ts';
-import { workingSize, type Quality } from '../models/manifest.ts';
+import { mirrorPlane, mirrorRgb } from '../matte/mirror.ts';
+import { uncertaintyEvidence, uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
+import { loadManifest, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { CutoutOptions } from './cutout-options.ts';
 import { strokesForPhoto, type HintsSpec } from './hints-options.ts';
@@ -70,7 +71,17 @@ export interface Cutout {
 }
 
 /** The network's matte at its working resolution (square), covering the whole photo. */
-export type NetworkMatte = Plane;
+export interface NetworkMatte extends Plane {
+  /** What the matte says about the network's certainty (uncertainty.ts). */
+  evidence: UncertaintyEvidence;
+  /** 1, or 2 when the mirrored photo was also seen and the mattes averaged. */
+  passes: number;
+}
+
+/** Whether a quality may run the mirrored pass at all (decided per photo by wantsMirroredPass). */
+function manifestMirrors(quality: Quality): boolean {
+  return loadManifest().mirroredPass.qualities.includes(quality);
+}
 
 /** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes). */
 export interface TouchupOptions {
@@ -128,13 +139,25 @@ export async function reuseStage(input: DecodedInput, options: Pick<CutoutStageO
   return { decoded, rgb: touched.rgb, alpha, workingSize: 0, hints: { ...touched.report, matteFrom: reused.from } };
 }
 
-/** The network's matte of a decoded photo, at the quality's working size. */
+/**
+ * The network's matte of a decoded photo, at the quality's working size. At the qualities that
+ * ask for it (models.json mirroredPass), when the first matte leaves enough of the frame
+ * undecided, the network also sees the mirrored photo and the two mattes are averaged.
+ */
 export async function segmentStage(decoded: DecodedImage, options: Pick<CutoutOptions, 'quality'>, deps: CutoutDeps, stages: StageRecorder): Promise<NetworkMatte> {
   const size = workingSize(deps.segmenter.model, options.quality);
   return stages.time('segment', async (control) => {
     const small = resizeForNetwork(decoded, size);
+    // The worker takes the buffer it is given: keep what a second pass needs first.
+    const mirrored = manifestMirrors(options.quality) ? mirrorRgb(small, size, size) : undefined;
     const data = await deps.segmenter.segment(small, size, control.queued());
-    return { data, width: size, height: size };
+    const matte = { data, width: size, height: size };
+    const evidence = uncertaintyEvidence(matte);
+    if (!mirrored || !wantsMirroredPass(options.quality, evidence.softness)) return { ...matte, evidence, passes: 1 };
+    const second = mirrorPlane(await deps.segmenter.segment(mirrored, size, control.queued()), size, size);
+    const both = uncertaintyEvidence(matte, { data: second, width: size, height: size });
+    for (let i = 0; i < data.length; i++) data[i] = (data[i]! + second[i]!) / 2;
+    return { ...matte, evidence: both, passes: 2 };
   });
 }
 
@@ -155,7 +178,7 @@ export async function refineStage(
     const decoded = size && !hints ? await resizeDecoded(input.decoded, size.width, size.height) : input.decoded;
     // With hints, the colours are worked out once, after the touch-up.
     const cutout = refineMatte({ data: decoded.rgb, width: decoded.width, height: decoded.height }, matte, decoded.alpha, { ...options, decontaminate: options.decontaminate && !hints });
-    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width, uncertainty: uncertaintyScore(uncertaintyEvidence(matte)) };
+    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence) };
   });
   if (!hints) return cut;
   const image = { data: cut.decoded.rgb, width: cut.decoded.width, height: cut.decoded.height };

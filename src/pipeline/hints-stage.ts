@@ -4,7 +4,7 @@
  * then the foreground colours worked out again for the new matte.
  */
 import { decontaminate, decontaminateRadiiFor } from '../matte/decontaminate.ts';
-import type { RgbImage } from '../matte/guided.ts';
+import type { RgbImage } from '../matte/types.ts';
 import type { LabelMap, Stroke } from '../matte/hints.ts';
 import { applyHints } from '../matte/touchup.ts';
 

@@ -71,18 +71,22 @@ test('a bad option value exits 2 with its code, before any work', async () => {
   assert.match(f.stderr, /GREENROOM_ERR_INVALID_OPTION: --format must be one of png, webp, avif, jpeg, jpg/);
 });
 
-test('models --json lists isnet as the default', async () => {
+test('models --json lists isnet-int8 as the default, isnet (fp16) beside it', async () => {
   const r = await runCli(['models', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const listing = JSON.parse(r.stdout) as { models: { id: string; default: boolean; sizeMB: number; precision: string; license: string; cachedPath: string | null }[] };
-  const isnet = listing.models.find((m) => m.id === 'isnet');
-  assert.ok(isnet);
-  assert.equal(isnet.default, true);
-  assert.equal(isnet.precision, 'fp16');
-  assert.ok(isnet.sizeMB > 50);
+  const int8 = listing.models.find((m) => m.id === 'isnet-int8');
+  assert.ok(int8);
+  assert.equal(int8.default, true);
+  assert.equal(int8.precision, 'int8');
+  const fp16 = listing.models.find((m) => m.id === 'isnet');
+  assert.ok(fp16);
+  assert.equal(fp16.default, false);
+  assert.equal(fp16.precision, 'fp16');
+  assert.ok(fp16.sizeMB > 50);
   const text = await runCli(['models']);
   assert.equal(text.code, 0);
-  assert.match(text.stdout, /^isnet {2}\(default\)$/m);
+  assert.match(text.stdout, /^isnet-int8 {2}\(default\)$/m);
 });
 
 test('a folder with 2 photos, a corrupt and an empty file: 2 cutouts, both failures named, exit 1', async () => {
@@ -120,7 +124,7 @@ test('--json prints one line per input, in order, with stages, and a line for a 
   assert.equal(ok.file, path.join(dir, 'coffee.png'));
   assert.equal(ok.output, path.join(out, 'coffee.png'));
   assert.deepEqual([ok.width, ok.height], [600, 400]);
-  assert.equal(ok.model, 'isnet');
+  assert.equal(ok.model, 'isnet-int8');
   assert.equal(ok.quality, 'fast');
   assert.equal(ok.workingSize, 512);
   assert.deepEqual(Object.keys(ok.stages).sort(), ['decode', 'encode', 'refine', 'segment']);

@@ -89,7 +89,7 @@ describe('cutout of coffee.png', () => {
     assert.equal(meta.height, 400);
     assert.deepEqual([rgba.image.width, rgba.image.height, rgba.image.format, rgba.image.mime], [600, 400, 'png', 'image/png']);
     assert.deepEqual(rgba.source, { width: 600, height: 400, format: 'png', orientation: 1 });
-    assert.equal(rgba.model, 'isnet');
+    assert.equal(rgba.model, 'isnet-int8');
     assert.equal(rgba.quality, 'fast');
     assert.equal(rgba.workingSize, 512);
     assert.deepEqual(rgba.stages.map((s) => s.stage), ['decode', 'segment', 'refine', 'encode']);
@@ -285,13 +285,14 @@ describe('default options and EXIF orientation (best quality)', () => {
 });
 
 describe('model store', () => {
-  test('the prepared model is in the cache after Studio.open, with symbolic spatial dims', () => {
-    const spec = getModelSpec('isnet');
+  test('the prepared default model is in the cache after Studio.open, with symbolic spatial dims', () => {
+    const spec = getModelSpec(studio.config.defaultModel);
     const file = cachedModelPath(spec, CACHE_DIR);
     assert.equal(studio.config.cacheDir, CACHE_DIR);
     assert.ok(fs.existsSync(file), `${file} is missing`);
     const size = fs.statSync(file).size;
-    assert.ok(size > spec.bytes * 0.9, `cached model is only ${size} bytes`);
+    // int8 weights take a byte each, fp16 two
+    assert.ok(size > spec.bytes * (spec.precision === 'int8' ? 0.45 : 0.9), `cached model is only ${size} bytes`);
     const summary = summarizeModel(fs.readFileSync(file));
     assert.deepEqual(summary.inputs, [spec.input.name]);
     assert.ok(summary.outputs.includes(spec.output.name));
@@ -301,7 +302,7 @@ describe('model store', () => {
   });
 
   test('a second Studio reuses the cached file instead of assembling it again', async () => {
-    const spec = getModelSpec('isnet');
+    const spec = getModelSpec(studio.config.defaultModel);
     const file = cachedModelPath(spec, CACHE_DIR);
     const before = fs.statSync(file);
     assert.deepEqual(ensureModelFile(spec, CACHE_DIR), { path: file, assembled: false });

@@ -128,10 +128,10 @@ describe('studio.edit on a real photo', () => {
 
   test('a 12 MP phone JPEG into 2000x2000 is refined at the size it is placed at, framed as a full-resolution edit within 2 px', async () => {
     const phone = await sharp(COFFEE).resize(4032, 3024, { fit: 'cover', kernel: 'lanczos3' }).jpeg({ quality: 90 }).toBuffer();
-    const spec = { background: 'template:white-marble', shadow: 'soft', layout: { outputSize: '2000x2000' }, export: { format: 'jpeg' }, cutout: { quality: 'fast', refine: false } } as const;
+    const spec = { background: 'template:white-marble', shadow: 'soft', layout: { outputSize: '2000x2000' }, export: { format: 'jpeg' }, cutout: { quality: 'fast' } } as const;
     const fast = await studio.edit(phone, spec);
     // the same edit composed from a cutout refined at the photo's full 12 MP
-    const full = await cutoutStages(phone, { quality: 'fast', refine: false, decontaminate: true }, { segmenter: await studio.segmenter(), limits }, new StageRecorder());
+    const full = await cutoutStages(phone, { quality: 'fast', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), limits }, new StageRecorder());
     const before = await composeEdit(full, parseEditSpec(spec), { limits }, new StageRecorder());
     for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(fast.subject[k] - before.subject[k]) <= 2, `subject ${k}: ${fast.subject[k]} vs ${before.subject[k]}`);
     assert.ok(Math.abs(fast.scale - before.scale) < 0.002, `scale ${fast.scale} vs ${before.scale}`);

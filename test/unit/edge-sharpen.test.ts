@@ -62,16 +62,21 @@ describe('sharpenEdges', () => {
     for (const x of [112, 116, 120, 124]) assert.ok(Math.abs(out[row + x]! - truth[row + x]!) < 0.12, `x ${x}: ${out[row + x]} vs ${truth[row + x]}`);
   });
 
-  test('at or below the working size nothing changes', () => {
-    const { image, truth } = photo((x) => (x < 120 ? 1 : 0));
-    const up = networkLike(truth, 6);
-    assert.deepEqual(sharpenEdges(image, up, sharpenOptionsFor(1)), up);
-    assert.deepEqual(sharpenEdges(image, up, sharpenOptionsFor(0.5)), up);
-  });
-
-  test('where subject and background have the same colour the network\'s answer stays', () => {
+  test('without colour evidence at or below the working size the network\'s answer stays', () => {
     const data = new Uint8Array(W * H * 3).fill(128);
     const up = networkLike(photo((x) => (x < 120 ? 1 : 0)).truth, 6);
-    assert.ok(mae(sharpenEdges({ data, width: W, height: H }, up, sharpenOptionsFor(6)), up) < 1e-3);
+    assert.ok(mae(sharpenEdges({ data, width: W, height: H }, up, sharpenOptionsFor(1)), up) < 1e-3);
+    assert.ok(mae(sharpenEdges({ data, width: W, height: H }, up, sharpenOptionsFor(0.5)), up) < 1e-3);
+  });
+
+  test('without colour evidence after 6x upsampling the blurred edge is steepened, centred where it was', () => {
+    const data = new Uint8Array(W * H * 3).fill(128);
+    const up = networkLike(photo((x) => (x < 120 ? 1 : 0)).truth, 6);
+    const out = sharpenEdges({ data, width: W, height: H }, up, sharpenOptionsFor(6));
+    const row = 60 * W;
+    const softIn = (p: Float32Array) => [...p.subarray(row + 100, row + 140)].filter((a) => a > 0.05 && a < 0.95).length;
+    assert.ok(softIn(out) < softIn(up) / 2, `${softIn(out)} soft pixels, ${softIn(up)} before`);
+    const crossing = (p: Float32Array) => [...p.subarray(row, row + W)].findIndex((a) => a < 0.5);
+    assert.ok(Math.abs(crossing(out) - crossing(up)) <= 1, `the edge stays where it was: ${crossing(out)} vs ${crossing(up)}`);
   });
 });

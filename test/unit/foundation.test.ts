@@ -45,12 +45,12 @@ describe('GreenroomError', () => {
 });
 
 describe('loadConfig', () => {
-  test('defaults: ~/.cache/greenroom, every core, 50 MP, isnet', () => {
+  test('defaults: ~/.cache/greenroom, every core, 50 MP, isnet-int8', () => {
     const c = loadConfig({});
     assert.equal(c.cacheDir, path.join(os.homedir(), '.cache', 'greenroom'));
     assert.equal(c.threads, os.availableParallelism());
     assert.equal(c.maxPixels, DEFAULT_MAX_PIXELS);
-    assert.equal(c.defaultModel, 'isnet');
+    assert.equal(c.defaultModel, 'isnet-int8');
     assert.ok(Object.isFrozen(c));
   });
 
