@@ -69,7 +69,10 @@ class MeanGrid {
     this.gw = Math.ceil(width / factor);
     this.gh = Math.ceil(height / factor);
     this.counts = new Float32Array(this.gw * this.gh);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) this.counts[this.cellOf(x, y)]! += 1;
+    for (let cy = 0; cy < this.gh; cy++) {
+      const h = Math.min(factor, height - cy * factor);
+      for (let cx = 0; cx < this.gw; cx++) this.counts[cy * this.gw + cx] = h * Math.min(factor, width - cx * factor);
+    }
   }
   cellOf(x: number, y: number): number {
     return Math.floor(y / this.factor) * this.gw + Math.floor(x / this.factor);
@@ -77,12 +80,21 @@ class MeanGrid {
   planes(n: number): Float32Array[] {
     return Array.from({ length: n }, () => new Float32Array(this.gw * this.gh));
   }
-  /** Per-cell sums to window means (box of `radius` pixels), in place of the sums. */
-  smooth(planes: Float32Array[], radius: number): Float32Array[] {
+  /**
+   * Per-cell sums to window means (box of `radius` pixels), in place of the sums, over the cells
+   * of `box` (grown by the window; cells outside keep their sums, which nobody reads).
+   */
+  smooth(planes: Float32Array[], radius: number, box: { x0: number; y0: number; x1: number; y1: number }): Float32Array[] {
     const r = Math.max(1, Math.round(radius / this.factor));
+    const x0 = Math.max(0, box.x0 - r), y0 = Math.max(0, box.y0 - r);
+    const x1 = Math.min(this.gw, box.x1 + r), y1 = Math.min(this.gh, box.y1 + r);
+    const w = x1 - x0, h = y1 - y0;
     return planes.map((p) => {
-      for (let i = 0; i < p.length; i++) p[i]! /= this.counts[i]!;
-      return boxMean(p, this.gw, this.gh, r);
+      const sub = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sub[y * w + x] = p[(y0 + y) * this.gw + x0 + x]! / this.counts[(y0 + y) * this.gw + x0 + x]!;
+      const mean = boxMean(sub, w, h, r);
+      for (let y = 0; y < h; y++) p.set(mean.subarray(y * w, (y + 1) * w), (y0 + y) * this.gw + x0);
+      return p;
     });
   }
   /** Writes into `out` the planes' values at pixel (x, y). */
@@ -101,53 +113,110 @@ class MeanGrid {
   }
 }
 
+/** A cell mask grown by `r` cells each way (a square window). */
+function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const across = new Uint8Array(mask.length);
+  for (let y = 0; y < h; y++) {
+    let last = -Infinity;
+    for (let x = 0; x < w; x++) if (mask[y * w + x]) for (let k = Math.max(x - r, 0, last + 1); k <= Math.min(w - 1, x + r); k++, last = k) across[y * w + k] = 1;
+  }
+  const out = new Uint8Array(mask.length);
+  for (let x = 0; x < w; x++) {
+    let last = -Infinity;
+    for (let y = 0; y < h; y++) if (across[y * w + x]) for (let k = Math.max(y - r, 0, last + 1); k <= Math.min(h - 1, y + r); k++, last = k) out[k * w + x] = 1;
+  }
+  return out;
+}
+
 /** Returns a new plane: `alpha` moved toward the colour evidence inside the uncertain band. */
 export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: SharpenOptions): Float32Array {
   const out = Float32Array.from(alpha);
   const band = options.band ?? 0.01;
-  if (options.strength <= 0 || !alpha.some((a) => a > band && a < 1 - band)) return out;
+  if (options.strength <= 0) return out;
   const { width, height, data } = image;
-  const grid = new MeanGrid(width, height, Math.max(1, Math.round(options.radius / 3)));
+  // Cells of about a third of the window, never single pixels: box-filtering ten full-resolution
+  // planes cost 300 ms at 1.5 MP.
+  const grid = new MeanGrid(width, height, Math.max(2, Math.round(options.radius / 3)));
+  const { gw, gh, factor: f } = grid;
+
+  // Only cells within the window of a band pixel need local colours: a ring along the outline.
+  const inBand = new Uint8Array(gw * gh);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / f) * gw;
+    for (let x = 0; x < width; x++) {
+      const a = alpha[y * width + x]!;
+      if (a > band && a < 1 - band) inBand[row + Math.floor(x / f)] = 1;
+    }
+  }
+  if (!inBand.includes(1)) return out;
+  const near = dilate(inBand, gw, gh, Math.ceil(options.radius / f) + 1);
+  const box = { x0: gw, y0: gh, x1: 0, y1: 0 };
+  for (let cy = 0; cy < gh; cy++) {
+    for (let cx = 0; cx < gw; cx++) {
+      if (!near[cy * gw + cx]) continue;
+      box.x0 = Math.min(box.x0, cx);
+      box.y0 = Math.min(box.y0, cy);
+      box.x1 = Math.max(box.x1, cx + 1);
+      box.y1 = Math.max(box.y1, cy + 1);
+    }
+  }
+  /** Calls visit(x0, x1, y) for each run of pixels of row y inside near cells. */
+  const spans = (visit: (x0: number, x1: number, y: number) => void) => {
+    for (let y = 0; y < height; y++) {
+      const row = Math.floor(y / f) * gw;
+      for (let cx = 0; cx < gw; cx++) {
+        if (!near[row + cx]) continue;
+        let end = cx;
+        while (end + 1 < gw && near[row + end + 1]) end++;
+        visit(cx * f, Math.min(width, (end + 1) * f), y);
+        cx = end;
+      }
+    }
+  };
 
   // Pass 1: the background colour, weighted by (1 - alpha)^2, and its spread.
   const bSums = grid.planes(5);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const k = (1 - alpha[i]!) ** 2;
+  const [bw, br, bg, bb, bq] = bSums as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  spans((x0, x1, y) => {
+    const row = Math.floor(y / f) * gw;
+    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
+      const k = (1 - alpha[i]!) * (1 - alpha[i]!);
       const r = data[i * 3]! / 255, g = data[i * 3 + 1]! / 255, b = data[i * 3 + 2]! / 255;
-      const c = grid.cellOf(x, y);
-      bSums[0]![c]! += k;
-      bSums[1]![c]! += k * r;
-      bSums[2]![c]! += k * g;
-      bSums[3]![c]! += k * b;
-      bSums[4]![c]! += k * (r * r + g * g + b * b);
+      const c = row + Math.floor(x / f);
+      bw[c]! += k;
+      br[c]! += k * r;
+      bg[c]! += k * g;
+      bb[c]! += k * b;
+      bq[c]! += k * (r * r + g * g + b * b);
     }
-  }
-  const bMeans = grid.smooth(bSums, options.radius);
+  });
+  const bMeans = grid.smooth(bSums, options.radius, box);
 
   // Pass 2: the foreground colour, weighted by alpha x distance from the local background.
   const fSums = grid.planes(5);
-  const s = new Float64Array(5);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
+  const [fw, fr, fg, fb, fq] = fSums as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  // The background colour of each pixel's own cell (interpolating it changed nothing measurable
+  // and cost a third of the time).
+  const [mbw, mbr, mbg, mbb] = bMeans as [Float32Array, Float32Array, Float32Array, Float32Array];
+  spans((x0, x1, y) => {
+    const row = Math.floor(y / f) * gw;
+    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
       const a = alpha[i]!;
-      if (a <= 0) continue;
-      grid.sample(bMeans, x, y, s);
-      if (s[0]! < 1e-6) continue;
+      if (a < 0.002) continue;
+      const cell = row + Math.floor(x / f);
+      const sw = mbw[cell]!;
+      if (sw < 1e-6) continue;
       const r = data[i * 3]! / 255, g = data[i * 3 + 1]! / 255, b = data[i * 3 + 2]! / 255;
-      const dr = r - s[1]! / s[0]!, dg = g - s[2]! / s[0]!, db = b - s[3]! / s[0]!;
+      const dr = r - mbr[cell]! / sw, dg = g - mbg[cell]! / sw, db = b - mbb[cell]! / sw;
       const w = a * (dr * dr + dg * dg + db * db);
-      const c = grid.cellOf(x, y);
-      fSums[0]![c]! += w;
-      fSums[1]![c]! += w * r;
-      fSums[2]![c]! += w * g;
-      fSums[3]![c]! += w * b;
-      fSums[4]![c]! += w * (r * r + g * g + b * b);
+      fw[cell]! += w;
+      fr[cell]! += w * r;
+      fg[cell]! += w * g;
+      fb[cell]! += w * b;
+      fq[cell]! += w * (r * r + g * g + b * b);
     }
-  }
-  const fMeans = grid.smooth(fSums, options.radius);
+  });
+  const fMeans = grid.smooth(fSums, options.radius, box);
 
   // Per pixel of the band: the two-colour alpha, trusted as far as F and B are told apart.
   const bs = new Float64Array(5);
