@@ -65,7 +65,7 @@ async function perPhoto(n: number): Promise<[number, number]> {
   let first = 0;
   await lanes(photos.slice(0, n), async (p) => {
     const form = new FormData();
-    form.append('image_file', new Blob([p.bytes]), p.name);
+    form.append('image_file', new Blob([new Uint8Array(p.bytes)]), p.name);
     form.append('format', 'png');
     form.append('quality', quality);
     const cut = await (await post('/v1/cutout', form)).blob();
@@ -78,7 +78,7 @@ async function perPhoto(n: number): Promise<[number, number]> {
 async function batch(n: number): Promise<[number, number]> {
   const t0 = performance.now();
   const form = new FormData();
-  for (const p of photos.slice(0, n)) form.append('image_file', new Blob([p.bytes]), p.name);
+  for (const p of photos.slice(0, n)) form.append('image_file', new Blob([new Uint8Array(p.bytes)]), p.name);
   form.append('kind', 'cutout');
   form.append('spec', JSON.stringify({ format: 'png', quality }));
   const { id } = (await (await post('/v1/jobs', form, { 'idempotency-key': `m-${Math.random()}` })).json()) as { id: string };

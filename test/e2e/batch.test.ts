@@ -22,7 +22,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { openEmbeddedQueue, type EmbeddedQueue } from '../../src/jobs/embedded.ts';
 import { Studio } from '../../src/studio.ts';
 import { zipEntryNames } from '../helpers/jobs.ts';
-import { smallPhotos } from './photos.ts';
+import { smallPhotos } from '../helpers/web-photos.ts';
 
 const CHROMIUM = (() => {
   try {

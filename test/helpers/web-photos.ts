@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { photo } from '../helpers/images.ts';
+import { photo } from './images.ts';
 
 const FIXTURES = ['coffee.png', 'rocket.jpg', 'chelsea.png', 'astronaut.png'];
 
