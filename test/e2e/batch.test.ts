@@ -229,6 +229,19 @@ test('the "check this one" marker follows the uncertainty score of responses and
   assert.match((await cards.nth(2).locator('.check').getAttribute('title'))!, /unsure \(0\.71\)/);
   await page.screenshot({ path: path.join(shots, 'batch-check-marker.png') });
 
+  // Touching a marked cutout up takes its marker away (the seller has looked at it).
+  await cards.nth(2).locator('.touch').click();
+  await page.locator('#touchup[data-ready="true"]').waitFor({ timeout: 30_000 });
+  const stage = (await page.locator('#tu-stage').boundingBox())!;
+  await page.mouse.move(stage.x + 20, stage.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(stage.x + 60, stage.y + 40, { steps: 4 });
+  await page.mouse.up();
+  await page.locator('#touchup[data-strokes="1"]').waitFor();
+  await page.click('#tu-done');
+  await page.waitForFunction(() => document.querySelectorAll('.card')[2]?.classList.contains('touched'), undefined, { timeout: 30_000 });
+  assert.equal(await cards.nth(2).locator('.check').isVisible(), false);
+  assert.equal(await cards.nth(3).locator('.check').isVisible(), true);
   assert.deepEqual(errors, []);
   await page.context().close();
 });
