@@ -18,6 +18,9 @@ import { cancelJob, followJob, itemOutput, newIdempotencyKey, resultsZipUrl, sub
 /** Photos dropped together from this many on go as one job; fewer are cut out one by one. */
 export const BATCH_FROM = 2;
 
+/** The most photos in one job (the server's /v1/jobs takes 1000); more are split into jobs of this size. */
+export const BATCH_MAX = 1000;
+
 /** What a batch needs of a card. */
 export interface BatchMember {
   file: File;
@@ -33,8 +36,9 @@ export interface BatchMember {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /**
- * Runs the members as one cutout job. Resolves 'fallback' when the server has no job queue (the
- * caller cuts them out one by one), else when every member has its outcome.
+ * Runs the members as one cutout job. Resolves 'fallback' when the server has no job queue, or
+ * refuses the upload as too large (the caller cuts them out one by one), else when every member
+ * has its outcome.
  */
 export async function runBatch(members: BatchMember[], settings: CutoutSettings): Promise<'fallback' | JobState> {
   const row = jobRow(members.length);
@@ -42,6 +46,11 @@ export async function runBatch(members: BatchMember[], settings: CutoutSettings)
   try {
     submitted = await submitCutoutJob(members, settings, newIdempotencyKey());
   } catch (err) {
+    if (err instanceof ApiError && err.status === 413) {
+      // One photo over the upload limit refuses the whole job: one by one, only that photo fails.
+      row.remove();
+      return 'fallback';
+    }
     const message = err instanceof ApiError ? err.message : `Could not send the photos to the studio server (${(err as Error).message}).`;
     for (const m of members) m.failed(message);
     row.ended('failed', message);

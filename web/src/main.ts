@@ -8,7 +8,7 @@
  */
 import './styles.css';
 import { ApiError, cutout, cutoutTouched, edit, editTouched, parsePrompt, templates, type CutoutSettings, type ImageResult, type Stroke, type Template } from './api.ts';
-import { BATCH_FROM, runBatch, type BatchMember } from './batch.ts';
+import { BATCH_FROM, BATCH_MAX, runBatch, type BatchMember } from './batch.ts';
 import { drawChart, formatWh, REFERENCE_J, type ImageEnergy } from './chart.ts';
 import { showCheckMarker, uncertaintyNote } from './review.ts';
 import { cutoutSettings, onSettingsChange, sameSettings, settingsLabel, setupSettings } from './settings.ts';
@@ -156,7 +156,7 @@ function cutTogether(batch: Item[]): void {
   }));
   void runBatch(members, batch[0]!.cutWith).then((outcome) => {
     if (outcome !== 'fallback') return;
-    // This server runs no job queue: one by one, as for a single photo.
+    // No job queue on this server, or a photo over its upload limit: one by one, as for a single photo.
     for (const item of batch) setState(item, 'queued');
     pump();
   });
@@ -173,7 +173,7 @@ function cutOut(batch: Item[]): void {
     item.worker = undefined;
     markForCheck(item);
   }
-  if (batch.length >= BATCH_FROM) cutTogether(batch);
+  if (batch.length >= BATCH_FROM) for (let i = 0; i < batch.length; i += BATCH_MAX) cutTogether(batch.slice(i, i + BATCH_MAX));
   else {
     for (const item of batch) setState(item, 'queued');
     pump();
