@@ -27,6 +27,7 @@ import { editRoutes } from './routes/edit.ts';
 import { energyRoutes } from './routes/energy.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { modelRoutes } from './routes/models.ts';
 import { removebgRoutes } from './routes/removebg.ts';
 import { segmentRoutes } from './routes/segment.ts';
 import { jobsRoutes } from './routes/jobs.ts';
@@ -143,6 +144,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(removebgRoutes);
   app.register(segmentRoutes);
   app.register(templateRoutes);
+  app.register(modelRoutes);
   if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false, maxFileBytes: server.maxUploadBytes });
   app.register(webStudio);
   return app;

@@ -6,8 +6,8 @@ import type { FastifyReply } from 'fastify';
 import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
 
-/** Headers browsers may read cross-origin (for CORS' Access-Control-Expose-Headers). */
-export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Uncertainty-Score', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition'];
+/** Headers browsers may read cross-origin (for CORS' Access-Control-Expose-Headers): the image routes' and the batch routes'. */
+export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Uncertainty-Score', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'X-Greenroom-Partial', 'X-Greenroom-Outputs'];
 
 const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 

@@ -94,3 +94,21 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
   const dropBox = await phone.locator('#drop').boundingBox();
   assert.ok(dropBox && dropBox.width <= 390, 'the drop zone fits a phone screen');
 });
+
+test('on a server without a job queue, photos dropped together are cut out one by one', { timeout: 120_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const posts: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
+  await page.goto(url);
+  await page.locator('#model option').first().waitFor({ state: 'attached' });
+  await page.click('#quality button[data-quality="fast"]');
+  await page.setInputFiles('#files', [photo('chelsea.png'), photo('rocket.jpg')]);
+  await page.waitForFunction(() => document.querySelectorAll('.card[data-state="ready"]').length === 2, undefined, { timeout: 90_000 });
+  assert.equal(posts[0], '/v1/jobs', 'tried a job first');
+  assert.deepEqual(posts.filter((p) => p === '/v1/cutout').length, 2);
+  assert.equal(await page.locator('#jobs .job').count(), 0, 'no batch row left behind');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -10,6 +10,29 @@ export interface ImageResult {
   stages: Record<string, number>;
   seed: string | null;
   warnings: string | null;
+  /** The server's uncertainty about the cutout, 0..1 (lower = more confident), when it reports one. */
+  uncertainty: number | null;
+}
+
+export type Quality = 'fast' | 'balanced' | 'best';
+
+/** What the network is asked to do: which model (the server's default when absent) and at what working size. */
+export interface CutoutSettings {
+  model?: string;
+  quality: Quality;
+}
+
+export interface ModelInfo {
+  id: string;
+  description: string;
+  precision: string;
+  default: boolean;
+}
+
+export interface ModelListing {
+  default: string;
+  qualities: Record<Quality, number>;
+  models: ModelInfo[];
 }
 
 export interface Template {
@@ -25,7 +48,7 @@ export class ApiError extends Error {
   }
 }
 
-async function fail(res: Response): Promise<never> {
+export async function fail(res: Response): Promise<never> {
   let code = `HTTP_${res.status}`;
   let message = `The server answered ${res.status} ${res.statusText}.`;
   try {
@@ -39,7 +62,7 @@ async function fail(res: Response): Promise<never> {
   throw new ApiError(message, code, res.status);
 }
 
-async function image(res: Response): Promise<ImageResult> {
+export async function image(res: Response): Promise<ImageResult> {
   if (!res.ok) return fail(res);
   const num = (h: string) => {
     const v = res.headers.get(h);
@@ -59,7 +82,15 @@ async function image(res: Response): Promise<ImageResult> {
     stages,
     seed: res.headers.get('x-seed'),
     warnings: res.headers.get('x-warnings'),
+    uncertainty: score(res.headers.get('x-uncertainty-score')),
   };
+}
+
+/** A score from a header or a JSON field: a finite number, else null (absent, empty, garbage). */
+export function score(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
 }
 
 /** Retries a 429 after the server's Retry-After (at most a few times). */
@@ -73,18 +104,19 @@ async function send(url: string, body: FormData): Promise<Response> {
 }
 
 /** The transparent cutout of a photo (PNG). */
-export async function cutout(file: Blob, name: string): Promise<ImageResult> {
+export async function cutout(file: Blob, name: string, settings: CutoutSettings): Promise<ImageResult> {
   const form = new FormData();
   form.append('image_file', file, name);
   form.append('format', 'png');
+  appendSettings(form, settings);
   return image(await send('/v1/cutout', form));
 }
 
 /** A cutout laid out by the job spec (the cutout is reused as its own matte: no network). */
-export async function edit(cutoutPng: Blob, name: string, spec: Record<string, unknown>): Promise<ImageResult> {
+export async function edit(cutoutPng: Blob, name: string, spec: Record<string, unknown>, settings: CutoutSettings): Promise<ImageResult> {
   const form = new FormData();
   form.append('image_file', cutoutPng, name.replace(/\.\w+$/, '') + '.png');
-  form.append('spec', JSON.stringify({ ...spec, cutout: { reuseAlpha: true } }));
+  form.append('spec', JSON.stringify({ ...spec, cutout: { reuseAlpha: true, ...settings } }));
   return image(await send('/v1/edit', form));
 }
 
@@ -99,18 +131,24 @@ export interface Stroke {
  * A touched-up cutout laid out by the job spec: the original photo, the previous cutout (its
  * matte is reused: no network) and the strokes, which the server applies at full size.
  */
-export async function editTouched(photo: Blob, cutoutPng: Blob, name: string, spec: Record<string, unknown>, strokes: Stroke[]): Promise<ImageResult> {
+export async function editTouched(photo: Blob, cutoutPng: Blob, name: string, spec: Record<string, unknown>, strokes: Stroke[], settings: CutoutSettings): Promise<ImageResult> {
   const form = touchForm(photo, cutoutPng, name);
-  form.append('spec', JSON.stringify({ ...spec, cutout: { hints: strokes } }));
+  form.append('spec', JSON.stringify({ ...spec, cutout: { hints: strokes, ...settings } }));
   return image(await send('/v1/edit', form));
 }
 
 /** The touched-up cutout itself (transparent PNG, the photo's size). */
-export async function cutoutTouched(photo: Blob, cutoutPng: Blob, name: string, strokes: Stroke[]): Promise<ImageResult> {
+export async function cutoutTouched(photo: Blob, cutoutPng: Blob, name: string, strokes: Stroke[], settings: CutoutSettings): Promise<ImageResult> {
   const form = touchForm(photo, cutoutPng, name);
   form.append('format', 'png');
+  appendSettings(form, settings);
   form.append('hints', JSON.stringify(strokes));
   return image(await send('/v1/cutout', form));
+}
+
+function appendSettings(form: FormData, settings: CutoutSettings): void {
+  form.append('quality', settings.quality);
+  if (settings.model) form.append('model', settings.model);
 }
 
 function touchForm(photo: Blob, cutoutPng: Blob, name: string): FormData {
@@ -135,4 +173,11 @@ export async function parsePrompt(prompt: string): Promise<PromptWords> {
   const res = await fetch(`/v1/prompt?text=${encodeURIComponent(prompt)}`);
   if (!res.ok) return fail(res);
   return (await res.json()) as PromptWords;
+}
+
+/** The models the server offers and its default (GET /v1/models). */
+export async function models(): Promise<ModelListing> {
+  const res = await fetch('/v1/models');
+  if (!res.ok) return fail(res);
+  return (await res.json()) as ModelListing;
 }

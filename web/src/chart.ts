@@ -7,7 +7,7 @@
 export const REFERENCE_J = 10465.2;
 
 const STAGE_COLOURS: Record<string, string> = {
-  decode: '#9aa5b1', segment: '#2f7d5b', refine: '#58a27c', hints: '#8e6bbf', scene: '#d6a84f', layout: '#c58b3a', shadow: '#7a6a58', compose: '#b5835a', encode: '#6c7a89',
+  decode: '#9aa5b1', segment: '#2f7d5b', refine: '#58a27c', hints: '#8e6bbf', scene: '#d6a84f', layout: '#c58b3a', shadow: '#7a6a58', compose: '#b5835a', encode: '#6c7a89', 'batch cutout': '#3f7396',
 };
 
 export interface ImageEnergy {

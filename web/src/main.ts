@@ -1,16 +1,22 @@
 /**
- * The web studio: drop photos, each is cut out as soon as it can be (two at a time), then laid
- * on the chosen background with a shadow; compare before and after, download one or all, and
- * see what it cost in joules. Talks only to this server's /v1 API.
+ * The web studio: drop photos, each is cut out as soon as it can be, then laid on the chosen
+ * background with a shadow; compare before and after, download one or all, and see what it cost
+ * in joules. One photo is cut out straight away (/v1/cutout); photos dropped together go to the
+ * server as one batch job (batch.ts), which a fleet spreads over its workers. Backgrounds are
+ * then rendered from each cutout (/v1/edit, no network), two at a time. Talks only to this
+ * server's /v1 API.
  */
 import './styles.css';
-import { ApiError, cutout, cutoutTouched, edit, editTouched, parsePrompt, templates, type ImageResult, type Stroke, type Template } from './api.ts';
+import { ApiError, cutout, cutoutTouched, edit, editTouched, parsePrompt, templates, type CutoutSettings, type ImageResult, type Stroke, type Template } from './api.ts';
+import { BATCH_FROM, BATCH_MAX, runBatch, type BatchMember } from './batch.ts';
 import { drawChart, formatWh, REFERENCE_J, type ImageEnergy } from './chart.ts';
-import { showCheckMarker } from './review.ts';
+import { showCheckMarker, uncertaintyNote } from './review.ts';
+import { cutoutSettings, onSettingsChange, sameSettings, settingsLabel, setupSettings } from './settings.ts';
 import { openTouchup, prepareTouchup } from './touchup.ts';
 import { zip } from './zip.ts';
 
-type State = 'queued' | 'cutting' | 'rendering' | 'ready' | 'error';
+/** batched: waiting in a batch job on the server; queued: waiting for this page's two lanes. */
+type State = 'queued' | 'batched' | 'cutting' | 'rendering' | 'ready' | 'error' | 'cancelled';
 
 interface Item {
   id: number;
@@ -27,6 +33,12 @@ interface Item {
   afterUrl?: string;
   /** Touch-up strokes (photo pixels), applied by the server to every render of this photo. */
   strokes: Stroke[];
+  /** The model and quality its cutout is (or is being) made with. */
+  cutWith: CutoutSettings;
+  /** The server's uncertainty about the cutout (0..1), when it reports one. */
+  uncertainty: number | null;
+  /** In a fleet: the worker cutting it out. */
+  worker?: string;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -82,16 +94,17 @@ async function process(item: Item, key: string): Promise<void> {
   try {
     if (!item.cutout) {
       setState(item, 'cutting');
-      item.cutout = await cutout(item.file, item.name);
-      sessionJoules += item.cutout.joules ?? 0;
-      // The uncertainty score (its own issue) will say here which cutouts deserve a look.
-      showCheckMarker(item.card, null);
+      gotCutout(item, await cutout(item.file, item.name, item.cutWith));
     }
     setState(item, 'rendering');
     const { spec: settings, strokes } = JSON.parse(key) as { spec: Record<string, unknown>; strokes: Stroke[] };
-    const result = strokes.length ? await editTouched(item.file, item.cutout.blob, item.name, settings, strokes) : await edit(item.cutout.blob, item.name, settings);
+    const result = strokes.length ? await editTouched(item.file, item.cutout!.blob, item.name, settings, strokes, item.cutWith) : await edit(item.cutout!.blob, item.name, settings, item.cutWith);
     sessionJoules += result.joules ?? 0;
     item.edited = result;
+    if (item.uncertainty === null && result.uncertainty !== null) {
+      item.uncertainty = result.uncertainty;
+      markForCheck(item);
+    }
     item.renderedFor = key;
     if (item.afterUrl) URL.revokeObjectURL(item.afterUrl);
     item.afterUrl = URL.createObjectURL(result.blob);
@@ -102,12 +115,79 @@ async function process(item: Item, key: string): Promise<void> {
   }
 }
 
+/** A cutout arrived (from /v1/cutout or a batch job): its energy, and the marker if the model was unsure. */
+function gotCutout(item: Item, result: ImageResult): void {
+  item.cutout = result;
+  sessionJoules += result.joules ?? 0;
+  item.uncertainty = result.uncertainty;
+  markForCheck(item);
+}
+
+/** "Check this one" when the model was unsure, until the seller has touched the cutout up. */
+function markForCheck(item: Item): void {
+  showCheckMarker(item.card, item.strokes.length ? null : uncertaintyNote(item.uncertainty));
+}
+
+// ---- batches: photos dropped together are one job on the server ----
+
+function cutTogether(batch: Item[]): void {
+  for (const item of batch) setState(item, 'batched');
+  const members: BatchMember[] = batch.map((item) => ({
+    file: item.file,
+    name: item.name,
+    running: (worker) => {
+      item.worker = worker;
+      setState(item, 'cutting');
+    },
+    cutout: (result) => {
+      gotCutout(item, result);
+      setState(item, 'queued');
+      pump();
+    },
+    failed: (message) => {
+      item.error = message;
+      setState(item, 'error');
+      updateBatch();
+    },
+    cancelled: () => {
+      setState(item, 'cancelled');
+      updateBatch();
+    },
+  }));
+  void runBatch(members, batch[0]!.cutWith).then((outcome) => {
+    if (outcome !== 'fallback') return;
+    // No job queue on this server, or a photo over its upload limit: one by one, as for a single photo.
+    for (const item of batch) setState(item, 'queued');
+    pump();
+  });
+}
+
+/** Cuts photos out with the current settings: together as a batch job, or one by one. */
+function cutOut(batch: Item[]): void {
+  const settings = cutoutSettings();
+  for (const item of batch) {
+    item.cutWith = settings;
+    item.cutout = undefined;
+    item.uncertainty = null;
+    item.error = undefined;
+    item.worker = undefined;
+    markForCheck(item);
+  }
+  if (batch.length >= BATCH_FROM) for (let i = 0; i < batch.length; i += BATCH_MAX) cutTogether(batch.slice(i, i + BATCH_MAX));
+  else {
+    for (const item of batch) setState(item, 'queued');
+    pump();
+  }
+  updateRecut();
+}
+
 // ---- cards ----
 
 function addFiles(files: FileList | File[]): void {
+  const added: Item[] = [];
   for (const file of Array.from(files)) {
     const card = ($<HTMLTemplateElement>('card').content.firstElementChild as HTMLLIElement).cloneNode(true) as HTMLLIElement;
-    const item: Item = { id: nextId++, file, name: file.name || `photo-${nextId}.jpg`, card, state: 'queued', beforeUrl: URL.createObjectURL(file), strokes: [] };
+    const item: Item = { id: nextId++, file, name: file.name || `photo-${nextId}.jpg`, card, state: 'queued', beforeUrl: URL.createObjectURL(file), strokes: [], cutWith: cutoutSettings(), uncertainty: null };
     card.dataset.id = String(item.id);
     card.querySelector<HTMLImageElement>('.before')!.src = item.beforeUrl;
     card.querySelector<HTMLImageElement>('.before')!.alt = `${item.name}, before`;
@@ -120,10 +200,10 @@ function addFiles(files: FileList | File[]): void {
     card.querySelector('.touch')!.addEventListener('click', () => touchUp(item));
     $('cards').append(card);
     items.push(item);
-    setState(item, 'queued');
+    added.push(item);
   }
   $('empty').hidden = items.length > 0;
-  pump();
+  cutOut(added);
 }
 
 function setState(item: Item, state: State): void {
@@ -131,7 +211,17 @@ function setState(item: Item, state: State): void {
   const c = item.card;
   c.dataset.state = state;
   const status = c.querySelector<HTMLElement>('.status')!;
-  status.textContent = { queued: 'Waiting…', cutting: 'Cutting out…', rendering: 'Placing on the background…', ready: '', error: 'Failed' }[state];
+  status.textContent = {
+    queued: item.cutout ? 'Cut out; placing next…' : 'Waiting…',
+    batched: 'Queued in the batch…',
+    cutting: item.worker ? `Cutting out (${item.worker})…` : 'Cutting out…',
+    rendering: 'Placing on the background…',
+    ready: '',
+    error: 'Failed',
+    cancelled: 'Cancelled',
+  }[state];
+  c.dataset.cutWith = `${item.cutWith.model ?? ''}:${item.cutWith.quality}`;
+  c.querySelector<HTMLElement>('.name')!.title = `${item.name}: cut out with ${settingsLabel(item.cutWith)}`;
   const after = c.querySelector<HTMLImageElement>('.after')!;
   if (item.afterUrl && after.src !== item.afterUrl) {
     after.src = item.afterUrl;
@@ -160,11 +250,12 @@ function touchUp(item: Item): void {
     strokes: item.strokes,
     onDone: (strokes) => {
       item.strokes = strokes;
+      markForCheck(item);
       setState(item, item.state);
       pump();
     },
     download: async (strokes) => {
-      const result = strokes.length ? await cutoutTouched(item.file, cut.blob, item.name, strokes) : cut;
+      const result = strokes.length ? await cutoutTouched(item.file, cut.blob, item.name, strokes, item.cutWith) : cut;
       sessionJoules += strokes.length ? (result.joules ?? 0) : 0;
       save(result.blob, `${item.name.replace(/\.\w+$/, '')}-cutout.png`);
       updateEnergy();
@@ -190,12 +281,27 @@ function save(blob: Blob, name: string): void {
 // ---- batch progress and energy ----
 
 function updateBatch(): void {
-  const done = items.filter((i) => i.state === 'ready' || i.state === 'error').length;
-  $('batch').hidden = items.length === 0;
-  $<HTMLElement>('progress-bar').style.width = `${items.length ? (100 * done) / items.length : 0}%`;
+  const ready = items.filter((i) => i.state === 'ready').length;
   const failed = items.filter((i) => i.state === 'error').length;
-  $('progress-text').textContent = `${done} of ${items.length} ready${failed ? `, ${failed} failed` : ''}`;
+  const cancelled = items.filter((i) => i.state === 'cancelled').length;
+  $('batch').hidden = items.length === 0;
+  $<HTMLElement>('progress-bar').style.width = `${items.length ? (100 * (ready + failed + cancelled)) / items.length : 0}%`;
+  $('progress-text').textContent = `${ready} of ${items.length} ready${failed ? `, ${failed} failed` : ''}${cancelled ? `, ${cancelled} cancelled` : ''}`;
   $<HTMLButtonElement>('download-all').disabled = !items.some((i) => i.edited);
+  updateRecut();
+}
+
+/** Cards whose cutout was made with other settings than the current ones (or never made: cancelled). */
+function stale(): Item[] {
+  const now = cutoutSettings();
+  return items.filter((i) => i.state === 'cancelled' || ((i.state === 'ready' || i.state === 'error') && !sameSettings(i.cutWith, now)));
+}
+
+function updateRecut(): void {
+  const n = stale().length;
+  const button = $<HTMLButtonElement>('recut');
+  button.hidden = n === 0;
+  button.textContent = `Cut ${n === 1 ? 'this photo' : `these ${n} photos`} out again (${settingsLabel(cutoutSettings())})`;
 }
 
 function updateEnergy(): void {
@@ -264,6 +370,8 @@ function wire(): void {
     save(await zip(ready.map((i) => ({ name: outputName(i), blob: i.edited!.blob }))), 'greenroom.zip');
   });
   window.addEventListener('resize', () => updateEnergy());
+  $('recut').addEventListener('click', () => cutOut(stale()));
+  onSettingsChange(updateRecut);
 }
 
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -317,4 +425,5 @@ async function loadTemplates(): Promise<void> {
 
 wire();
 prepareTouchup();
+void setupSettings();
 void loadTemplates();
