@@ -58,7 +58,7 @@ export async function runProxyQuality(studio: Studio, options: { quick?: boolean
 const f4 = (x: number) => x.toFixed(4);
 
 export function proxyQualityMarkdown(q: ProxyQualityResults): string {
-  const label: Record<string, string> = { 'greenroom-raw-best': 'bilinear (refine off)', 'greenroom-refined-best': 'greenroom today (refine on)', peer: 'peer' };
+  const label: Record<string, string> = { 'greenroom-raw-best': 'greenroom, refine off (bilinear)', 'greenroom-refined-best': 'greenroom (default: refine on)', peer: 'peer' };
   const variants = [...new Set(q.sets.flatMap((s) => s.variants.map((v) => v.variant)))];
   const rows = variants.map((v) => [
     label[v] ?? v,
@@ -80,6 +80,16 @@ export function proxyQualityMarkdown(q: ProxyQualityResults): string {
     table(['variant', ...q.sets.map((s) => `${s.id} (n ${s.n}${s.n < s.total ? ` of ${s.total}` : ''})`)], rows, ['l', ...q.sets.map(() => 'r' as const)]),
     '',
     ...q.sets.map((s) => `- ${s.id}: mimics ${s.mimics}${s.every > 1 ? `; every ${s.every}th image` : ''}.`),
+    '',
+    'Both greenroom rows run `best`: the network at 1024 px, and its mirrored pass when the first matte is undecided (models.json mirroredPass). ' +
+      "The uncertainty score's Spearman rank correlation with each image's MAE (greenroom default; the issue asks at least 0.6): " +
+      q.sets
+        .map((s) => {
+          const u = s.variants.find((v) => v.variant === 'greenroom-refined-best')?.uncertainty;
+          return `${s.id} ${u ? u.spearmanWithMAE.toFixed(2) : '-'}`;
+        })
+        .join(', ') +
+      '.',
   ].join('\n');
 }
 

@@ -129,7 +129,7 @@ export class Studio {
     // A budget is planned before any work: a cheaper quality when the requested one would not fit, or a refusal.
     let budget: BudgetPlan | undefined;
     if (job.energy) {
-      budget = await this.planBudget(bytes, job.energy.budgetJ, job.cutout.quality, EDIT_COMPOSE_CPU_SECONDS);
+      budget = await this.planBudget(bytes, job.energy.budgetJ, job.cutout.quality, EDIT_COMPOSE_CPU_SECONDS, segmenter.model.id);
       job.cutout.quality = budget.quality;
     }
     const result = await runEdit(bytes, job, { segmenter, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
@@ -141,12 +141,13 @@ export class Studio {
    * The quality that fits an energy budget for this photo, from the calibrated estimate and the
    * active power model; throws ENERGY_BUDGET_EXCEEDED (stating the estimate) when none does.
    */
-  async planBudget(bytes: Uint8Array, budgetJ: number, requested: Quality, composeCpuSeconds = 0): Promise<BudgetPlan> {
+  async planBudget(bytes: Uint8Array, budgetJ: number, requested: Quality, composeCpuSeconds = 0, model = this.config.defaultModel): Promise<BudgetPlan> {
     const size = await readDimensions(bytes);
     const megapixels = size ? (size.width * size.height) / 1e6 : 1.5;
     const wattsPerThread = this.energy.model.wattsPerThread;
     const extra = composeCpuSeconds > 0 ? [{ stage: 'compose', cpuSeconds: composeCpuSeconds }] : [];
-    return planWithinBudget(budgetJ, requested, (q) => estimateCutout(q, { megapixels, wattsPerThread, extra }).joules);
+    const precision = getModelSpec(model).precision;
+    return planWithinBudget(budgetJ, requested, (q) => estimateCutout(q, { megapixels, wattsPerThread, extra, precision }).joules);
   }
 
   /** A fresh energy account for one job on the shared accountant; the network stage weighs as many threads as it runs on. */

@@ -15,23 +15,40 @@ import type { Quality } from '../models/manifest.ts';
 const BY_COST: readonly Quality[] = ['best', 'balanced', 'fast'];
 
 /**
- * Measured by the lead on this machine (AMD EPYC, model number hidden, 2 vCPUs, no GPU) on
- * 1.5 MP photos, recorded 2026-11-24: network wall best (1024) 1.87 s, balanced (768) 0.95 s,
- * fast (512) 0.42 s, with CPU about twice wall (2 threads busy); decode 12 ms, refine 230 ms,
- * encode 70 ms, single-threaded (CPU = wall).
+ * Measured on this machine (AMD EPYC, model number hidden, 2 vCPUs with AVX-512 VNNI, no GPU),
+ * `npm run bench -- --only network`, 2026-11-26: the network alone per precision and working
+ * size, median of 9 rounds on a quiet machine (CPU is about twice wall: 2 threads busy). The
+ * other stages per megapixel, single-threaded (CPU = wall), from the speed section.
  */
 export const CUTOUT_CALIBRATION = {
   machine: 'AMD EPYC (model number hidden), 2 vCPUs, no GPU',
-  date: '2026-11-24',
+  date: '2026-11-26',
   megapixels: 1.5,
   network: {
-    best: { cpuSeconds: 3.74, wallSeconds: 1.87 },
-    balanced: { cpuSeconds: 1.9, wallSeconds: 0.95 },
-    fast: { cpuSeconds: 0.84, wallSeconds: 0.42 },
+    fp16: {
+      best: { cpuSeconds: 2.04, wallSeconds: 1.03 },
+      balanced: { cpuSeconds: 1.17, wallSeconds: 0.59 },
+      fast: { cpuSeconds: 0.57, wallSeconds: 0.29 },
+    },
+    int8: {
+      best: { cpuSeconds: 0.67, wallSeconds: 0.34 },
+      balanced: { cpuSeconds: 0.39, wallSeconds: 0.2 },
+      fast: { cpuSeconds: 0.21, wallSeconds: 0.11 },
+    },
   },
   /** CPU seconds (= wall seconds) per megapixel. */
   perMegapixel: { decode: 0.012 / 1.5, refine: 0.23 / 1.5, encode: 0.07 / 1.5 },
 } as const;
+
+export type CalibratedPrecision = keyof typeof CUTOUT_CALIBRATION.network;
+
+/**
+ * Network passes counted for a quality: `best` may also run the mirrored pass (models.json
+ * mirroredPass), and a budget is a ceiling, so its estimate counts both.
+ */
+export function networkPasses(quality: Quality): number {
+  return quality === 'best' ? 2 : 1;
+}
 
 export interface EstimateStage {
   readonly stage: string;
@@ -49,6 +66,8 @@ export interface CutoutEstimate {
 
 export interface EstimateOptions {
   megapixels: number;
+  /** The model's precision (models.json); others are estimated as fp16. Default int8, the default model's. */
+  precision?: string;
   /** From the active power model (cpu-model.ts), even when the meter is RAPL. */
   wattsPerThread: number;
   /** Memory draw charged over the wall time, watts (e.g. RSS GiB x 0.375); default 0. */
@@ -60,7 +79,9 @@ export interface EstimateOptions {
 /** Estimated joules of one cutout at a quality. */
 export function estimateCutout(quality: Quality, options: EstimateOptions): CutoutEstimate {
   const per = CUTOUT_CALIBRATION.perMegapixel;
-  const net = CUTOUT_CALIBRATION.network[quality];
+  const table = CUTOUT_CALIBRATION.network[(options.precision ?? 'int8') in CUTOUT_CALIBRATION.network ? ((options.precision ?? 'int8') as CalibratedPrecision) : 'fp16'];
+  const passes = networkPasses(quality);
+  const net = { cpuSeconds: table[quality].cpuSeconds * passes, wallSeconds: table[quality].wallSeconds * passes };
   const mp = options.megapixels;
   const stages: EstimateStage[] = [
     { stage: 'decode', cpuSeconds: per.decode * mp, wallSeconds: per.decode * mp },

@@ -9,9 +9,12 @@ const W = 1.875; // this machine's watts per thread (EPYC family median)
 const estimate = (q: Quality) => estimateCutout(q, { megapixels: 1.5, wattsPerThread: W }).joules;
 
 describe('estimateCutout', () => {
-  test('network per image, the other stages per megapixel, converted by watts per thread', () => {
+  test('network per image (best: two passes, the mirrored one included), the other stages per megapixel, converted by watts per thread', () => {
     const best = estimateCutout('best', { megapixels: 1.5, wattsPerThread: W });
-    assert.ok(Math.abs(best.cpuSeconds - (3.74 + 0.012 + 0.23 + 0.07)) < 1e-9);
+    assert.ok(Math.abs(best.cpuSeconds - (2 * 0.67 + 0.012 + 0.23 + 0.07)) < 1e-9, `${best.cpuSeconds}`);
+    const fp16 = estimateCutout('best', { megapixels: 1.5, wattsPerThread: W, precision: 'fp16' });
+    assert.ok(Math.abs(fp16.cpuSeconds - (2 * 2.04 + 0.012 + 0.23 + 0.07)) < 1e-9, 'fp16 costs its own measured network');
+    assert.equal(estimateCutout('fast', { megapixels: 1.5, wattsPerThread: W, precision: 'quint8' }).cpuSeconds, estimateCutout('fast', { megapixels: 1.5, wattsPerThread: W, precision: 'fp16' }).cpuSeconds, 'an uncalibrated precision is estimated as fp16');
     assert.ok(Math.abs(best.joules - best.cpuSeconds * W) < 1e-9);
     const big = estimateCutout('best', { megapixels: 12, wattsPerThread: W, memoryWatts: 0.5, extra: [{ stage: 'compose', cpuSeconds: 0.1 }] });
     assert.ok(big.joules > best.joules);
@@ -29,12 +32,12 @@ describe('planWithinBudget', () => {
   });
 
   test('picks fast when best and balanced do not fit', () => {
-    const plan = planWithinBudget(3, 'best', estimate);
+    const plan = planWithinBudget(1.2, 'best', estimate);
     assert.equal(plan.quality, 'fast');
     assert.equal(plan.downgraded, true);
-    assert.ok(plan.estimateJ <= 3);
+    assert.ok(plan.estimateJ <= 1.2);
     assert.deepEqual(Object.keys(plan.estimates), ['best', 'balanced', 'fast']);
-    assert.equal(planWithinBudget(5, 'best', estimate).quality, 'balanced');
+    assert.equal(planWithinBudget(2, 'best', estimate).quality, 'balanced');
   });
 
   test('never upgrades past the requested quality', () => {
@@ -44,14 +47,14 @@ describe('planWithinBudget', () => {
   test('an impossible budget throws ENERGY_BUDGET_EXCEEDED, stating estimate and budget, before any work', async () => {
     let worked = false;
     await assert.rejects(
-      runWithinBudget(1, 'best', estimate, async () => {
+      runWithinBudget(0.5, 'best', estimate, async () => {
         worked = true;
       }),
       (err) => {
         assert.ok(isGreenroomError(err, 'ENERGY_BUDGET_EXCEEDED'));
         assert.equal(err.status, 422);
-        assert.match(err.message, /"fast" is estimated at 2\.16 J, over the budget of 1\.00 J/);
-        assert.equal(err.details.budgetJ, 1);
+        assert.match(err.message, /"fast" is estimated at 0\.979 J, over the budget of 0\.500 J/);
+        assert.equal(err.details.budgetJ, 0.5);
         return true;
       },
     );
@@ -59,7 +62,7 @@ describe('planWithinBudget', () => {
   });
 
   test('runs the work with the plan when it fits; a non-positive budget is an invalid option', async () => {
-    assert.equal(await runWithinBudget(3, 'best', estimate, async (plan) => plan.quality), 'fast');
+    assert.equal(await runWithinBudget(1.2, 'best', estimate, async (plan) => plan.quality), 'fast');
     assert.throws(() => planWithinBudget(0, 'best', estimate), (err) => isGreenroomError(err, 'INVALID_OPTION'));
   });
 });
