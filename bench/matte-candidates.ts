@@ -5,6 +5,7 @@
  */
 import { resizeBilinear } from '../src/matte/resample.ts';
 import { sharpenEdges, sharpenOptionsFor, type SharpenOptions } from '../src/matte/edge-sharpen.ts';
+import { uncertaintyEvidence } from '../src/matte/uncertainty.ts';
 import type { Candidate, LabNets, LabPlane } from './matte-lab-types.ts';
 
 /** The matte upsampled (or shrunk) bilinearly to the photo's size, as greenroom's `refine: false`. */
@@ -75,7 +76,24 @@ function sharpen(name: string, about: string, opts: { flip?: boolean } & Partial
   };
 }
 
+/** The shipped refine with the mirrored pass only when the first matte's softness reaches `t` (models.json mirroredPass.minSoftness). */
+function adaptive(t: number): Candidate {
+  return {
+    name: `mirror-at-${t}`,
+    about: `the mirrored pass only when softness >= ${t}, then as shipped`,
+    flip: true,
+    predict(photo, nets, ctx) {
+      const flip = uncertaintyEvidence(nets.matte).softness >= t;
+      const up = upsample(flip ? averaged(nets) : nets.matte, photo.width, photo.height);
+      return toAlpha(sharpenEdges(photo, up, sharpenOptionsFor(ctx.factor)));
+    },
+  };
+}
+
 export const CANDIDATES: readonly Candidate[] = [
+  adaptive(0.01),
+  adaptive(0.02),
+  adaptive(0.04),
   steep(3),
   steep(5),
   flipAverage,
