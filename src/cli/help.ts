@@ -52,7 +52,7 @@ Options:
       --bg-color COLOR     lay the cutout on a colour: hex (#fff, 336699, #33669980) or a
                            name (white, black, ...); JPEG gets white when none is given
       --export-quality N   encoder quality 1-100 for webp, avif and jpeg
-      --no-refine          plain bilinear matte upsampling (no edge-guided refinement)
+      --no-refine          plain bilinear matte upsampling (no edge sharpening from the photo)
       --no-decontaminate   keep the photo's colours at soft edges
   -m, --model ID           model id (see greenroom models; default isnet)
       --hints FILE         fix the cutout by hand: a JSON file of keep and erase strokes,

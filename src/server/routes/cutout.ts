@@ -19,7 +19,7 @@ export const CutoutBodySchema = {
     bg_color: { type: 'string', maxLength: 64, description: 'Lay the cutout on a colour: hex (#fff, 336699, #33669980) or a name (white).' },
     crop: { type: 'boolean', default: false, description: 'Crop to the subject.' },
     crop_margin: { type: 'string', maxLength: 64, description: 'Margin around the crop (implies crop): 20px, 10%, or 2 or 4 values; at most 500px or 50%.' },
-    refine: { type: 'boolean', default: true, description: 'Edge-guided matte refinement.' },
+    refine: { type: 'boolean', default: true, description: 'Edges sharpened where the photo shows them (false: plain bilinear upsampling of the matte).' },
     decontaminate: { type: 'boolean', default: true, description: "Clean the old background's colour from soft edges." },
     export_quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Encoder quality for jpeg, webp, avif.' },
     model: { type: 'string', maxLength: 64, description: 'Model id (see greenroom models; default isnet).' },
