@@ -5,8 +5,8 @@
  * output and is placed on the background; the server's zip of the cutouts is offered; a batch
  * can be cancelled; the cutout settings (model, quality) reach the job and are remembered; the
  * "check this one" marker follows the uncertainty score from a response header and from job
- * items (added to the server's answers by a playwright route, as the server does not compute
- * it yet), above the threshold only. A single photo still goes straight to /v1/cutout.
+ * items (the server's own scores replaced by a playwright route and a hook, so the test
+ * chooses them), above the threshold only. A single photo still goes straight to /v1/cutout.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +57,7 @@ before(async () => {
   };
   queue = await openEmbeddedQueue({ studio, dataDir: path.join(root, 'data') });
   app = buildApp({ studio, queue });
-  // Stands in for the server's score until it computes one: the next scores, one per /v1/cutout answer.
+  // Replaces the server's score with the test's: the next scores, one per /v1/cutout answer.
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url === '/v1/cutout' && headerScores.length) reply.header('x-uncertainty-score', headerScores.shift()!);
     return payload;
@@ -219,7 +219,12 @@ test('the "check this one" marker follows the uncertainty score of responses and
   // A batch: the score comes in each item's event.
   await page.route('**/v1/jobs/*/events', async (route) => {
     const res = await route.fetch(); // the stream ends with the job, so the whole of it
-    const text = (await res.text()).replace(/"index":(\d+),/g, (m, i: string) => `${m}"uncertainty":${['0.71', '0.5', '0.1'][Number(i)]},`);
+    // The server sends its own scores; the test sets each item's so the marker's rule is what is tested.
+    const text = (await res.text()).replace(/^data: (.*)$/gm, (line, json: string) => {
+      const event = JSON.parse(json) as { item?: { index: number } };
+      if (!event.item) return line;
+      return `data: ${JSON.stringify({ ...event, item: { ...event.item, uncertainty: [0.71, 0.5, 0.1][event.item.index] } })}`;
+    });
     await route.fulfill({ response: res, body: text });
   });
   await page.setInputFiles('#files', photos.slice(0, 3));

@@ -19,8 +19,8 @@ let calls = 0;
 let studio: Studio;
 
 /** A matte with an ellipse in the middle; spins ~30 ms of CPU like a (tiny) network would. */
-const fakeSegmenter = async (): Promise<Segmenter> => ({
-  model: getModelSpec('isnet'),
+const fakeSegmenter = async (modelId: string): Promise<Segmenter> => ({
+  model: getModelSpec(modelId),
   async segment(_rgb, size, onStart) {
     calls++;
     onStart?.();
