@@ -90,6 +90,18 @@ function adaptive(t: number): Candidate {
   };
 }
 
+/** As shipped with the reach gate at `k` window radii. */
+function reachIn(k: number): Candidate {
+  return {
+    name: `reach-${k}r`,
+    about: `as shipped, alpha moving freely within ${k} window radii of confident background`,
+    predict(photo, nets, ctx) {
+      const opts = sharpenOptionsFor(ctx.factor);
+      return toAlpha(sharpenEdges(photo, upsample(nets.matte, photo.width, photo.height), { ...opts, reach: k * opts.radius }));
+    },
+  };
+}
+
 export const CANDIDATES: readonly Candidate[] = [
   adaptive(0.01),
   adaptive(0.02),
@@ -102,4 +114,8 @@ export const CANDIDATES: readonly Candidate[] = [
   sharpen('evidence-only', 'the colour evidence without the fallback steepening', { fallbackGain: 1 }),
   sharpen('texture-2', 'as shipped with F and B spread weighted 2', { texturePenalty: 2 }),
   sharpen('texture-4', 'as shipped with F and B spread weighted 4', { texturePenalty: 4 }),
+  reachIn(3),
+  reachIn(6),
+  reachIn(12),
+  sharpen('reach-everywhere', 'as shipped, moving alpha however far from confident background (before the reach gate)', { reach: 0 }),
 ];

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 // bytes twice, and the cache held ~40 MB of a resident server's memory (measured, issue 9).
 sharp.cache(false);
 import { GreenroomError } from '../errors.ts';
-import { resizeRgbBilinear } from '../matte/resample.ts';
+import { layOnWhite, resizeRgbBilinear } from '../matte/resample.ts';
 import { sniffFormat, type InputFormat, SUPPORTED_INPUT_FORMATS } from './sniff.ts';
 
 export interface DecodeLimits {
@@ -92,14 +92,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
  * training (see resizeRgbBilinear): sharp's antialiased kernels gave the network blurrier input.
  */
 export function resizeForNetwork(image: DecodedImage, size: number): Uint8Array {
-  let rgb = image.rgb;
-  if (image.alpha) {
-    rgb = new Uint8Array(image.rgb.length);
-    for (let i = 0; i < image.alpha.length; i++) {
-      const a = image.alpha[i]! / 255;
-      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(image.rgb[i * 3 + c]! * a + 255 * (1 - a));
-    }
-  }
+  const rgb = image.alpha ? layOnWhite(image.rgb, image.alpha) : image.rgb;
   return resizeRgbBilinear(rgb, image.width, image.height, size, size);
 }
 

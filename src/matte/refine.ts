@@ -3,15 +3,17 @@
  * edges sharpened where the photo's colours show them (edge-sharpen.ts), the input's own
  * transparency kept, and foreground colours decontaminated.
  *
- * Measured on the proxy sets (bench/README.md, issue 10): bilinear then the two-colour evidence
- * with a factor-scaled fallback steepening gives boundary MAE 0.82x (12-19 MP thin structures),
- * 0.85x (soft alpha) and 0.92x (small photos) of plain bilinear; the mirrored second pass of
- * `best` (segment stage) brings 0.79x / 0.79x / 0.90x. The guided filter that ran here before
- * made real 7 MP photos' edges 12% worse than bilinear (MATTE-FINDINGS) and is gone.
+ * Measured on the proxy sets (bench/README.md, issue 10; int8 network at 1024): bilinear then
+ * the two-colour evidence with a factor-scaled fallback steepening, kept within six window radii
+ * of confident background, gives boundary MAE 0.84x (12-19 MP thin structures), 0.86x (soft
+ * alpha) and 0.92x (small photos) of plain bilinear, and a lower MAE on each; the mirrored second
+ * pass of `best` (segment stage, from softness 0.02) brings 0.81x / 0.86x / 0.93x. The guided
+ * filter that ran here before made real 7 MP photos' edges 12% worse than bilinear
+ * (MATTE-FINDINGS) and is gone.
  */
 import { decontaminate, decontaminateRadiiFor } from './decontaminate.ts';
 import { sharpenEdges, sharpenOptionsFor } from './edge-sharpen.ts';
-import { resizeBilinear } from './resample.ts';
+import { layOnWhite, resizeBilinear } from './resample.ts';
 import type { Plane, RgbImage } from './types.ts';
 
 export interface RefineOptions {
@@ -36,7 +38,11 @@ export function upsamplingFactor(image: { width: number; height: number }, matte
 export function refineMatte(image: RgbImage, matte: Plane, sourceAlpha: Uint8Array | undefined, options: RefineOptions): RefinedCutout {
   const { width, height } = image;
   let full = resizeBilinear(matte.data, matte.width, matte.height, width, height);
-  if (options.refine) full = sharpenEdges(image, full, sharpenOptionsFor(upsamplingFactor(image, matte)));
+  if (options.refine) {
+    // The colours the network saw: what the input had made transparent is not evidence.
+    const seen = sourceAlpha ? { width, height, data: layOnWhite(image.data, sourceAlpha) } : image;
+    full = sharpenEdges(seen, full, sharpenOptionsFor(upsamplingFactor(image, matte)));
+  }
   if (sourceAlpha) for (let i = 0; i < full.length; i++) full[i]! *= sourceAlpha[i]! / 255;
   const alpha = new Uint8Array(full.length);
   for (let i = 0; i < full.length; i++) {

@@ -121,3 +121,13 @@ export function resizeRgbBilinear(src: Uint8Array, sw: number, sh: number, dw: n
   }
   return out;
 }
+
+/** Interleaved RGB laid on white by its alpha: what the network sees of a transparent input. */
+export function layOnWhite(rgb: Uint8Array, alpha: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i]! / 255;
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(rgb[i * 3 + c]! * a + 255 * (1 - a));
+  }
+  return out;
+}
