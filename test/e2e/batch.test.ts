@@ -13,24 +13,16 @@ import path from 'node:path';
 process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { openEmbeddedQueue, type EmbeddedQueue } from '../../src/jobs/embedded.ts';
 import { Studio } from '../../src/studio.ts';
+import { launchBrowser, SHOTS_DIR } from '../helpers/browser.ts';
 import { zipEntryNames } from '../helpers/jobs.ts';
 import { smallPhotos } from '../helpers/web-photos.ts';
-
-const CHROMIUM = (() => {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-e2e-batch-'));
 let studio: Studio;
@@ -41,12 +33,8 @@ let url = '';
 let photos: string[] = [];
 const cutouts: Record<string, unknown>[] = [];
 const headerScores: string[] = [];
-const shots = path.join(os.tmpdir(), 'greenroom-e2e');
 
 before(async () => {
-  assert.ok(CHROMIUM, 'Debian chromium is needed: apt-get install -y chromium (.ci/run does)');
-  assert.ok(fs.existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: npm run build');
-  fs.mkdirSync(shots, { recursive: true });
   photos = await smallPhotos(path.join(root, 'photos'));
   studio = await Studio.open({ dataDir: path.join(root, 'data') });
   // What each cutout was asked for, whichever way it came (a route or a job item).
@@ -63,10 +51,7 @@ before(async () => {
     return payload;
   });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -110,7 +95,7 @@ test('photos dropped together are one job: progress, cutouts as items finish, ba
   const row = page.locator('#jobs .job').first();
   await row.locator('xpath=self::*[@data-job]').waitFor({ timeout: 30_000 });
   await readyCount(page, 3);
-  await page.screenshot({ path: path.join(shots, 'batch-desktop.png') });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'batch-desktop.png') });
 
   const posts = calls.filter((r) => r.method() === 'POST');
   const jobPosts = posts.filter((r) => new URL(r.url()).pathname === '/v1/jobs');
@@ -232,7 +217,7 @@ test('the "check this one" marker follows the uncertainty score of responses and
   const visible = await cards.evaluateAll((cs) => cs.map((c) => !c.querySelector<HTMLElement>('.check')!.hidden));
   assert.deepEqual(visible, [true, false, true, true, false], 'marked: 0.63, then the batch items at 0.71 and 0.5 (the threshold), not 0.2 or 0.1');
   assert.match((await cards.nth(2).locator('.check').getAttribute('title'))!, /unsure \(0\.71\)/);
-  await page.screenshot({ path: path.join(shots, 'batch-check-marker.png') });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'batch-check-marker.png') });
 
   // Touching a marked cutout up takes its marker away (the seller has looked at it).
   await cards.nth(2).locator('.touch').click();
@@ -264,7 +249,7 @@ test('the settings and the batch row fit a phone-sized page', { timeout: 180_000
   await readyCount(page, 2);
   const row = (await page.locator('#jobs .job').first().boundingBox())!;
   assert.ok(row.x + row.width <= 390, 'the batch row fits');
-  await page.screenshot({ path: path.join(shots, 'batch-phone.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'batch-phone.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -10,41 +10,26 @@ process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache')
 process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { Studio } from '../../src/studio.ts';
+import { launchBrowser, SHOTS_DIR } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
-
-const CHROMIUM = (() => {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
 
 let studio: Studio;
 let app: FastifyInstance;
 let browser: Browser;
 let url = '';
-const shots = path.join(os.tmpdir(), 'greenroom-e2e');
 
 before(async () => {
-  assert.ok(CHROMIUM, 'Debian chromium is needed: apt-get install -y chromium (.ci/run does)');
-  assert.ok(fs.existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: npm run build');
-  fs.mkdirSync(shots, { recursive: true });
   studio = await Studio.open();
   app = buildApp({ studio });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -62,7 +47,7 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
   const card = page.locator('.card').first();
   await card.locator('xpath=self::*[@data-state="ready"]').waitFor({ timeout: 60_000 });
   assert.match(await card.locator('.joules').innerText(), /J estimated/);
-  await page.screenshot({ path: path.join(shots, 'desktop-cutout.png') });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'desktop-cutout.png') });
 
   await page.click('#bg-tabs button[data-bg="template"]');
   await page.click('#templates button[data-name="white-marble"]');
@@ -74,10 +59,10 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
     const after = c?.querySelector<HTMLImageElement>('.after');
     return c?.getAttribute('data-state') === 'ready' && !c.classList.contains('transparent') && after?.complete === true && after.naturalWidth === 2000;
   }, undefined, { timeout: 60_000 });
-  await page.screenshot({ path: path.join(shots, 'desktop-template.png') });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'desktop-template.png') });
 
   const [download] = await Promise.all([page.waitForEvent('download'), card.locator('.download').click()]);
-  const file = path.join(shots, download.suggestedFilename());
+  const file = path.join(SHOTS_DIR, download.suggestedFilename());
   await download.saveAs(file);
   const meta = await sharp(file).metadata();
   assert.equal(meta.format, 'png');
@@ -90,7 +75,7 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
   await phone.goto(url);
   await phone.setInputFiles('#files', photo('motorcycle_left.png'));
   await phone.locator('.card[data-state="ready"]').waitFor({ timeout: 60_000 });
-  await phone.screenshot({ path: path.join(shots, 'phone.png'), fullPage: true });
+  await phone.screenshot({ path: path.join(SHOTS_DIR, 'phone.png'), fullPage: true });
   const dropBox = await phone.locator('#drop').boundingBox();
   assert.ok(dropBox && dropBox.width <= 390, 'the drop zone fits a phone screen');
 });

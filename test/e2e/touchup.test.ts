@@ -11,41 +11,26 @@ process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache')
 process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { Studio } from '../../src/studio.ts';
+import { launchBrowser, SHOTS_DIR } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
-
-const CHROMIUM = (() => {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-})();
 
 let studio: Studio;
 let app: FastifyInstance;
 let browser: Browser;
 let url = '';
-const shots = path.join(os.tmpdir(), 'greenroom-e2e');
 
 before(async () => {
-  assert.ok(CHROMIUM, 'Debian chromium is needed: apt-get install -y chromium (.ci/run does)');
-  assert.ok(fs.existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: npm run build');
-  fs.mkdirSync(shots, { recursive: true });
   studio = await Studio.open();
   app = buildApp({ studio });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -129,7 +114,7 @@ test('desktop: erase a stroke behind the seat, the cutout changes there and nowh
   assert.ok(d.changed > 200, `the clutter changed (${d.changed} px)`);
   assert.ok(d.erasedOnPath, 'the stroke itself is erased');
   assert.ok(d.farthest < 70, `nothing changed far from the stroke (farthest ${d.farthest.toFixed(0)} px)`);
-  await page.screenshot({ path: path.join(shots, 'touchup-desktop.png') });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'touchup-desktop.png') });
 
   await page.click('#tu-undo');
   assert.deepEqual(await matte(page), before, 'undo restores the cutout');
@@ -139,7 +124,7 @@ test('desktop: erase a stroke behind the seat, the cutout changes there and nowh
 
   // The download is made by the server from the same strokes: the same matte as the page's.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#tu-download')]);
-  const file = path.join(shots, download.suggestedFilename());
+  const file = path.join(SHOTS_DIR, download.suggestedFilename());
   await download.saveAs(file);
   assert.match(download.suggestedFilename(), /motorcycle_left-cutout\.png$/);
   const served = [...(await sharp(file).ensureAlpha().extractChannel(3).raw().toBuffer())];
@@ -150,7 +135,7 @@ test('desktop: erase a stroke behind the seat, the cutout changes there and nowh
   await page.click('#tu-done');
   await page.waitForFunction(() => document.querySelector('.card')?.classList.contains('touched') && document.querySelector('.card')?.getAttribute('data-state') === 'ready', undefined, { timeout: 60_000 });
   const [edited] = await Promise.all([page.waitForEvent('download'), page.locator('.card .download').click()]);
-  const editedFile = path.join(shots, `touched-${edited.suggestedFilename()}`);
+  const editedFile = path.join(SHOTS_DIR, `touched-${edited.suggestedFilename()}`);
   await edited.saveAs(editedFile);
   assert.equal((await sharp(editedFile).metadata()).format, 'png');
   assert.deepEqual(errors, []);
@@ -190,14 +175,14 @@ test('phone: a finger paints an erase stroke, two fingers zoom, undo and redo by
   await touch('touchEnd', []);
   assert.ok(Number(await page.locator('#tu-stage').getAttribute('data-scale')) > scale * 2, 'pinching zoomed in');
   assert.equal(await page.locator('#touchup').getAttribute('data-strokes'), '1', 'the pinch painted nothing');
-  await page.screenshot({ path: path.join(shots, 'touchup-phone.png') });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'touchup-phone.png') });
 
   await page.locator('#tu-undo').tap();
   assert.deepEqual(await matte(page), before);
   await page.locator('#tu-redo').tap();
   assert.deepEqual(await matte(page), afterStroke);
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#tu-download').tap()]);
-  const file = path.join(shots, `phone-${download.suggestedFilename()}`);
+  const file = path.join(SHOTS_DIR, `phone-${download.suggestedFilename()}`);
   await download.saveAs(file);
   const meta = await sharp(file).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', WIDTH, 500]);

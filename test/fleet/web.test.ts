@@ -7,13 +7,13 @@
  * cutouts and the page's "download all" hold three images. A second batch is cancelled.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { chromium, type Browser, type Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import type { JobStatus } from '../../src/jobs/types.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { zipEntryNames } from '../helpers/jobs.ts';
 import { smallPhotos } from '../helpers/web-photos.ts';
 import { freePort, startRedis, type TestRedis } from './redis.ts';
@@ -31,7 +31,6 @@ after(async () => {
 });
 
 test('the web studio sends a batch to the fleet: a worker cuts out, the page follows, zips from the server and the page, cancel', { timeout: 300_000 }, async () => {
-  const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
   redis = await startRedis();
   const env = { GREENROOM_REDIS_URL: redis.url, GREENROOM_STORAGE_URL: `file://${path.join(root, 'storage')}`, ...FAST_FLEET };
   const port = await freePort();
@@ -42,7 +41,7 @@ test('the web studio sends a batch to the fleet: a worker cuts out, the page fol
     startWorker('w1', { ...env, GREENROOM_DATA_DIR: path.join(root, 'w1') }),
   ]);
   procs.push(serve, worker);
-  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const errors: string[] = [];
   const posts: Request[] = [];
