@@ -76,14 +76,18 @@ function sharpen(name: string, about: string, opts: { flip?: boolean } & Partial
   };
 }
 
-/** The shipped refine with the mirrored pass only when the first matte's softness reaches `t` (models.json mirroredPass.minSoftness). */
-function adaptive(t: number): Candidate {
+/**
+ * The shipped refine with the mirrored pass only when the first matte's softness reaches `t`
+ * (models.json mirroredPass.minSoftness) and the photo is at least `minFactor` times the working
+ * size (minFactor).
+ */
+function adaptive(t: number, minFactor = 0): Candidate {
   return {
-    name: `mirror-at-${t}`,
-    about: `the mirrored pass only when softness >= ${t}, then as shipped`,
+    name: minFactor ? `mirror-at-${t}-from-${minFactor}x` : `mirror-at-${t}`,
+    about: `the mirrored pass only when softness >= ${t}${minFactor ? ` and the photo is ${minFactor}x the working size or more` : ''}, then as shipped`,
     flip: true,
     predict(photo, nets, ctx) {
-      const flip = uncertaintyEvidence(nets.matte).softness >= t;
+      const flip = ctx.factor >= minFactor && uncertaintyEvidence(nets.matte).softness >= t;
       const up = upsample(flip ? averaged(nets) : nets.matte, photo.width, photo.height);
       return toAlpha(sharpenEdges(photo, up, sharpenOptionsFor(ctx.factor)));
     },
@@ -106,6 +110,7 @@ export const CANDIDATES: readonly Candidate[] = [
   adaptive(0.01),
   adaptive(0.02),
   adaptive(0.04),
+  adaptive(0.02, 2),
   steep(3),
   steep(5),
   flipAverage,

@@ -32,11 +32,39 @@ function features(m: LabPlane, f: LabPlane): Record<string, number> {
     if (i + w < m.data.length && (m.data[i]! > 0.5) !== (m.data[i + w]! > 0.5)) edge++;
   }
   const n = m.data.length;
+  // softness away from any outline: no 0.5 crossing within r matte pixels
+  const h = m.data.length / w;
+  const r = 4;
+  const side = new Int32Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) side[(y + 1) * (w + 1) + x + 1] = (m.data[y * w + x]! > 0.5 ? 1 : 0) + side[y * (w + 1) + x + 1]! + side[(y + 1) * (w + 1) + x]! - side[y * (w + 1) + x]!;
+  let interior = 0, grey = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const a = m.data[y * w + x]!;
+      if (a > 0.2 && a < 0.8) grey++;
+      const x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1), y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
+      const ones = side[y1 * (w + 1) + x1]! - side[y0 * (w + 1) + x1]! - side[y1 * (w + 1) + x0]! + side[y0 * (w + 1) + x0]!;
+      const mixed = ones > 0 && ones < (x1 - x0) * (y1 - y0);
+      if (!mixed) interior += 4 * a * (1 - a);
+    }
+  }
+  const dis = e.disagreement ?? 0;
   return {
+    interior: interior / n,
+    grey: grey / n,
+    'interior+dis': interior / n + dis,
+    'soft+interior': e.softness + interior / n,
+    'soft+interior+dis': e.softness + interior / n + dis,
+    'soft+3interior': e.softness + 3 * interior / n,
+    ...Object.fromEntries([1, 2, 3, 4, 6].map((k) => [`soft+${k}int+dis@0.02`, e.softness + (k * interior) / n + (e.softness >= 0.02 ? dis : 0)])),
+    ...Object.fromEntries([2, 4, 6].map((k) => [`soft+${k}int`, e.softness + (k * interior) / n])),
     softness: e.softness,
     disagreement: e.disagreement ?? 0,
     shipped: uncertaintyScore(e),
-    shippedNoFlip: uncertaintyScore({ softness: e.softness }),
+    shippedNoFlip: uncertaintyScore({ softness: e.softness, interior: e.interior }),
+    // as the product computes it: the mirrored pass (and its disagreement) only from softness 0.02
+    asShipped: uncertaintyScore(e.softness >= 0.02 ? e : { softness: e.softness, interior: e.interior }),
+    oldAsShipped: 1 - Math.exp(-(e.softness + (e.softness >= 0.02 ? (e.disagreement ?? 0) : 0)) / 0.058),
     'softness/edge': e.softness / Math.max(edge / n, 1e-4),
     'soft+2dis': e.softness + 2 * (e.disagreement ?? 0),
     edgeDensity: edge / n,
@@ -82,6 +110,13 @@ if (values.grid) {
       console.log(`dis x${wd} fg x${wf}: ${per.join(' ')} pooled ${spearman(pooled.map(score), pooled.map((r) => r.mae)).toFixed(2)}`);
     }
   }
+}
+// Where the shipped score's 0.5 falls: the share of pooled images the old score (softness +
+// disagreement when mirrored, scale 0.058) flagged, and the new evidence's value at that share.
+{
+  const flagged = pooled.filter((r) => r.f['oldAsShipped']! >= 0.5).length;
+  const xs = pooled.map((r) => r.f['soft+4int+dis@0.02']!).sort((a, b) => b - a);
+  console.log(`old score flags ${flagged} of ${pooled.length}; soft+4int+dis@0.02 at that rank ${xs[flagged - 1]?.toFixed(4)}..${xs[flagged]?.toFixed(4)} (scale = x / ln 2)`);
 }
 const keys = Object.keys(pooled[0]!.f);
 console.log(`pooled (n ${pooled.length}): ${keys.map((k) => `${k} ${spearman(pooled.map((r) => r.f[k]!), pooled.map((r) => r.mae)).toFixed(2)}`).join(', ')}`);

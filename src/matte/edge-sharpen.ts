@@ -201,13 +201,19 @@ export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: Shar
     for (let x = 0; x < width; x++) {
       const a = alpha[y * width + x]!;
       if (a > band && a < 1 - band) inBand[row + Math.floor(x / f)] = 1;
-      else if (a < 0.05) background[row + Math.floor(x / f)] = 1;
+      if (a < 0.05) background[row + Math.floor(x / f)] = 1;
     }
   }
   if (!inBand.includes(1)) return out;
   const reach = options.reach ?? 0;
-  const gate = reach > 0 ? reachGate(background, gw, gh, reach / f) : undefined;
+  const gate = reach > 0 ? [reachGate(background, gw, gh, reach / f)] : undefined;
   const gateAt = new Float64Array(1);
+  /** How freely alpha may move at (x, y): the reach gate, interpolated. */
+  const freedom = (x: number, y: number): number => {
+    if (!gate) return 1;
+    grid.sample(gate, x, y, gateAt);
+    return gateAt[0]!;
+  };
   const near = dilate(inBand, gw, gh, Math.ceil(options.radius / f) + 1);
   const box = { x0: gw, y0: gh, x1: 0, y1: 0 };
   for (let cy = 0; cy < gh; cy++) {
@@ -291,14 +297,7 @@ export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: Shar
       grid.sample(fMeans, x, y, fs);
       if (bs[0]! < 1e-6 || fs[0]! < 1e-9) {
         // one side never seen nearby: no colour evidence
-        if (gain !== 1) {
-          let g = 1;
-          if (gate) {
-            grid.sample([gate], x, y, gateAt);
-            g = gateAt[0]!;
-          }
-          out[i] = a + g * options.strength * (Math.min(1, Math.max(0, (a - 0.5) * gain + 0.5)) - a);
-        }
+        if (gain !== 1) out[i] = a + freedom(x, y) * options.strength * (Math.min(1, Math.max(0, (a - 0.5) * gain + 0.5)) - a);
         continue;
       }
       const Br = bs[1]! / bs[0]!, Bg = bs[2]! / bs[0]!, Bb = bs[3]! / bs[0]!;
@@ -314,10 +313,7 @@ export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: Shar
       const conf = d2 / (d2 + penalty * (varF + varB) + 0.0025);
       const prior = gain === 1 ? a : Math.min(1, Math.max(0, (a - 0.5) * gain + 0.5));
       let move = options.strength * (conf * ac + (1 - conf) * prior - a);
-      if (gate) {
-        grid.sample([gate], x, y, gateAt);
-        move *= gateAt[0]!;
-      }
+      move *= freedom(x, y);
       // Toward the nearer of 0 and 1 the evidence moves alpha freely; away from it, as far as the
       // network was unsure (8a(1-a): a pixel it gave 0.98 moves at most 0.16), so an interior whose
       // colours happen to match the background nearby is not carved out.

@@ -48,7 +48,9 @@ const ManifestSchema = z.object({
   default: z.string(),
   qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int() }),
   /** When the network also runs on the mirrored photo (see models.json). */
-  mirroredPass: z.object({ qualities: z.array(z.enum(QUALITIES)), minSoftness: z.number().min(0) }).default({ qualities: [], minSoftness: 0 }),
+  mirroredPass: z
+    .object({ qualities: z.array(z.enum(QUALITIES)), minSoftness: z.number().min(0), minFactor: z.number().min(0).default(0) })
+    .default({ qualities: [], minSoftness: 0, minFactor: 0 }),
   models: z.record(z.string(), ModelSchema),
 });
 
@@ -75,9 +77,14 @@ export function getModelSpec(id: string, manifest: Manifest = loadManifest()): M
   return { ...spec, id };
 }
 
-/** Whether a quality runs the mirrored second pass for a first matte this undecided. */
-export function wantsMirroredPass(quality: Quality, softness: number, manifest: Manifest = loadManifest()): boolean {
-  return manifest.mirroredPass.qualities.includes(quality) && softness >= manifest.mirroredPass.minSoftness;
+/** Whether a quality may run the mirrored pass for a photo `factor` times the working size (its longer side over it). */
+export function mayMirror(quality: Quality, factor: number, manifest: Manifest = loadManifest()): boolean {
+  return manifest.mirroredPass.qualities.includes(quality) && factor >= manifest.mirroredPass.minFactor;
+}
+
+/** Whether a quality runs the mirrored second pass for a first matte this undecided, of a photo `factor` times the working size. */
+export function wantsMirroredPass(quality: Quality, softness: number, factor: number, manifest: Manifest = loadManifest()): boolean {
+  return mayMirror(quality, factor, manifest) && softness >= manifest.mirroredPass.minSoftness;
 }
 
 /** The network's working resolution for a quality preset, a multiple of what the model needs. */

@@ -10,8 +10,8 @@ import { cropRegion, subjectBox } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
 import { refineMatte } from '../matte/refine.ts';
 import { mirrorPlane, mirrorRgb } from '../matte/mirror.ts';
-import { uncertaintyEvidence, uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
-import { loadManifest, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
+import { disagreement, uncertaintyEvidence, uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
+import { mayMirror, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { CutoutOptions } from './cutout-options.ts';
 import { strokesForPhoto, type HintsSpec } from './hints-options.ts';
@@ -78,11 +78,6 @@ export interface NetworkMatte extends Plane {
   passes: number;
 }
 
-/** Whether a quality may run the mirrored pass at all (decided per photo by wantsMirroredPass). */
-function manifestMirrors(quality: Quality): boolean {
-  return loadManifest().mirroredPass.qualities.includes(quality);
-}
-
 /** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes). */
 export interface TouchupOptions {
   hints?: HintsSpec;
@@ -141,21 +136,23 @@ export async function reuseStage(input: DecodedInput, options: Pick<CutoutStageO
 
 /**
  * The network's matte of a decoded photo, at the quality's working size. At the qualities that
- * ask for it (models.json mirroredPass), when the first matte leaves enough of the frame
- * undecided, the network also sees the mirrored photo and the two mattes are averaged.
+ * ask for it (models.json mirroredPass), when the photo is enough larger than the working size and
+ * the first matte leaves enough of the frame undecided, the network also sees the mirrored photo
+ * and the two mattes are averaged.
  */
 export async function segmentStage(decoded: DecodedImage, options: Pick<CutoutOptions, 'quality'>, deps: CutoutDeps, stages: StageRecorder): Promise<NetworkMatte> {
   const size = workingSize(deps.segmenter.model, options.quality);
   return stages.time('segment', async (control) => {
     const small = resizeForNetwork(decoded, size);
     // The worker takes the buffer it is given: keep what a second pass needs first.
-    const mirrored = manifestMirrors(options.quality) ? mirrorRgb(small, size, size) : undefined;
+    const factor = Math.max(decoded.width, decoded.height) / size;
+    const mirrored = mayMirror(options.quality, factor) ? mirrorRgb(small, size, size) : undefined;
     const data = await deps.segmenter.segment(small, size, control.queued());
     const matte = { data, width: size, height: size };
     const evidence = uncertaintyEvidence(matte);
-    if (!mirrored || !wantsMirroredPass(options.quality, evidence.softness)) return { ...matte, evidence, passes: 1 };
+    if (!mirrored || !wantsMirroredPass(options.quality, evidence.softness, factor)) return { ...matte, evidence, passes: 1 };
     const second = mirrorPlane(await deps.segmenter.segment(mirrored, size, control.queued()), size, size);
-    const both = uncertaintyEvidence(matte, { data: second, width: size, height: size });
+    const both = { ...evidence, disagreement: disagreement(matte, { data: second, width: size, height: size }) };
     for (let i = 0; i < data.length; i++) data[i] = (data[i]! + second[i]!) / 2;
     return { ...matte, evidence: both, passes: 2 };
   });

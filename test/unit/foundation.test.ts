@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorCodes, GreenroomError, isGreenroomError } from '../../src/errors.ts';
 import { DEFAULT_MAX_PIXELS, loadConfig } from '../../src/config.ts';
-import { getModelSpec, loadManifest, workingSize, QUALITIES } from '../../src/models/manifest.ts';
+import { getModelSpec, loadManifest, wantsMirroredPass, workingSize, QUALITIES } from '../../src/models/manifest.ts';
 import { StageRecorder, type Clock } from '../../src/pipeline/stages.ts';
 import { normalizeToTensor } from '../../src/models/normalize.ts';
 import { readInput } from '../../src/image/read-input.ts';
@@ -82,6 +82,15 @@ describe('manifest', () => {
     const sizes = QUALITIES.map((q) => workingSize(spec, q));
     assert.deepEqual(sizes, [512, 768, 1024]);
     for (const s of sizes) assert.equal(s % spec.input.multipleOf, 0);
+  });
+
+  test('the mirrored pass: at best only, for a photo at least 2x the working size whose matte is undecided enough', () => {
+    const { minSoftness, minFactor } = loadManifest().mirroredPass;
+    assert.equal(wantsMirroredPass('best', minSoftness, minFactor), true);
+    assert.equal(wantsMirroredPass('best', minSoftness * 0.9, 6), false, 'a decided matte: one pass');
+    assert.equal(wantsMirroredPass('best', 0.5, minFactor * 0.9), false, 'a photo near the working size: one pass');
+    assert.equal(wantsMirroredPass('balanced', 0.5, 6), false);
+    assert.equal(wantsMirroredPass('fast', 0.5, 6), false);
   });
 
   test('an unknown model is UNKNOWN_MODEL, listing the known ones', () => {

@@ -26,6 +26,14 @@ describe('uncertaintyScore', () => {
     assert.ok(ambiguous <= 1);
   });
 
+  test('grey away from any outline counts as interior; the ramp of an outline does not', () => {
+    const clean = uncertaintyEvidence(matte());
+    assert.ok(clean.softness > 0, 'the outline has a ramp');
+    assert.equal(clean.interior, 0);
+    const blob = uncertaintyEvidence(matte({ blob: 0.3 }));
+    assert.ok(blob.interior > 0.5 * (blob.softness - clean.softness), `interior ${blob.interior}, softness ${blob.softness} vs ${clean.softness}`);
+  });
+
   test('rises when the mirrored pass disagrees', () => {
     const m = matte();
     const agree = uncertaintyScore(uncertaintyEvidence(m, matte()));
