@@ -138,9 +138,16 @@ export async function reuseStage(input: DecodedInput, options: Pick<CutoutStageO
  * The network's matte of a decoded photo, at the quality's working size. At the qualities that
  * ask for it (models.json mirroredPass), when the photo is enough larger than the working size and
  * the first matte leaves enough of the frame undecided, the network also sees the mirrored photo
- * and the two mattes are averaged.
+ * and the two mattes are averaged. `refineSize` says at what size the matte will be refined, when
+ * not the photo's (an edit's placement, planned on the first matte): the enlargement that matters.
  */
-export async function segmentStage(decoded: DecodedImage, options: Pick<CutoutOptions, 'quality'>, deps: CutoutDeps, stages: StageRecorder): Promise<NetworkMatte> {
+export async function segmentStage(
+  decoded: DecodedImage,
+  options: Pick<CutoutOptions, 'quality'>,
+  deps: CutoutDeps,
+  stages: StageRecorder,
+  refineSize?: (first: Plane) => { width: number; height: number } | undefined,
+): Promise<NetworkMatte> {
   const size = workingSize(deps.segmenter.model, options.quality);
   return stages.time('segment', async (control) => {
     const small = resizeForNetwork(decoded, size);
@@ -150,7 +157,9 @@ export async function segmentStage(decoded: DecodedImage, options: Pick<CutoutOp
     const data = await deps.segmenter.segment(small, size, control.queued());
     const matte = { data, width: size, height: size };
     const evidence = uncertaintyEvidence(matte);
-    if (!mirrored || !wantsMirroredPass(options.quality, evidence.softness, factor)) return { ...matte, evidence, passes: 1 };
+    const target = mirrored && refineSize?.(matte);
+    const enlargement = target ? Math.max(target.width, target.height) / size : factor;
+    if (!mirrored || !wantsMirroredPass(options.quality, evidence.softness, enlargement)) return { ...matte, evidence, passes: 1 };
     const second = mirrorPlane(await deps.segmenter.segment(mirrored, size, control.queued()), size, size);
     const both = { ...evidence, disagreement: disagreement(matte, { data: second, width: size, height: size }) };
     for (let i = 0; i < data.length; i++) data[i] = (data[i]! + second[i]!) / 2;

@@ -19,7 +19,8 @@ import type { Quality } from '../models/manifest.ts';
 import { getTemplate, parsePrompt, renderBackground, type PromptParse, type Scene, type SceneLight } from '../scenes/index.ts';
 import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
-import { decodeStage, recorderFor, refineStage, reuseStage, segmentStage, type Cutout, type CutoutDeps, type NetworkMatte } from './cutout.ts';
+import { decodeStage, recorderFor, refineStage, reuseStage, segmentStage, type Cutout, type CutoutDeps } from './cutout.ts';
+import type { Plane } from '../matte/types.ts';
 import type { HintsReport } from './hints-stage.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import type { StageRecorder, StageTiming } from './stages.ts';
@@ -67,7 +68,8 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   // A matte to reuse (a previous cutout's, or the input's own): no network.
   let cut: Cutout | undefined = await reuseStage(input, job.cutout, stages);
   if (!cut) {
-    const segmenting = segmentStage(decoded, job.cutout, deps, stages);
+    // (the mirrored pass, when the matte is undecided, only if it will be enlarged enough at the placement's size)
+    const segmenting = segmentStage(decoded, job.cutout, deps, stages, (first) => viewSize(job, decoded, first) ?? decoded);
     // When the frame's size does not depend on the subject, paint the scene while the network runs
     // (it runs in a worker thread); first let the segment stage hand its image to the worker.
     const frame = frameBeforeSubject(job, decoded);
@@ -113,7 +115,7 @@ function frameBeforeSubject(job: EditJob, decoded: { width: number; height: numb
  * the subject's box in the network's matte (within a pixel or two of the refined one). Undefined
  * when the subject keeps most of its pixels anyway.
  */
-function viewSize(job: EditJob, decoded: { width: number; height: number }, matte: NetworkMatte): { width: number; height: number } | undefined {
+function viewSize(job: EditJob, decoded: { width: number; height: number }, matte: Plane): { width: number; height: number } | undefined {
   // An "original" frame is the photo's size and a "cropped" one follows the subject at full size.
   if (job.layout.outputSize.kind !== 'fixed') return undefined;
   const alpha = new Uint8Array(matte.data.length);
