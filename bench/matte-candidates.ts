@@ -110,6 +110,7 @@ export const CANDIDATES: readonly Candidate[] = [
   adaptive(0.01),
   adaptive(0.02),
   adaptive(0.04),
+  adaptive(0.02, 1),
   adaptive(0.02, 2),
   steep(3),
   steep(5),

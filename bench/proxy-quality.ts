@@ -81,7 +81,7 @@ export function proxyQualityMarkdown(q: ProxyQualityResults): string {
     '',
     ...q.sets.map((s) => `- ${s.id}: mimics ${s.mimics}${s.every > 1 ? `; every ${s.every}th image` : ''}.`),
     '',
-    'Both greenroom rows run `best`: the network at 1024 px, and its mirrored pass when the photo is at least twice that and the first matte is undecided (models.json mirroredPass). ' +
+    'Both greenroom rows run `best`: the network at 1024 px, and its mirrored pass when the photo is larger than that and the first matte is undecided (models.json mirroredPass). ' +
       "The uncertainty score's Spearman rank correlation with each image's MAE (greenroom default; the issue asks at least 0.6): " +
       q.sets
         .map((s) => {

@@ -84,7 +84,7 @@ describe('manifest', () => {
     for (const s of sizes) assert.equal(s % spec.input.multipleOf, 0);
   });
 
-  test('the mirrored pass: at best only, for a photo at least 2x the working size whose matte is undecided enough', () => {
+  test('the mirrored pass: at best only, for a photo larger than the working size whose matte is undecided enough', () => {
     const { minSoftness, minFactor } = loadManifest().mirroredPass;
     assert.equal(wantsMirroredPass('best', minSoftness, minFactor), true);
     assert.equal(wantsMirroredPass('best', minSoftness * 0.9, 6), false, 'a decided matte: one pass');
