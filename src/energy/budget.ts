@@ -37,7 +37,7 @@ export const CUTOUT_CALIBRATION = {
     },
   },
   /** CPU seconds (= wall seconds) per megapixel. */
-  perMegapixel: { decode: 0.012 / 1.5, refine: 0.23 / 1.5, encode: 0.07 / 1.5 },
+  perMegapixel: { decode: 0.013 / 1.5, refine: 0.33 / 1.5, encode: 0.075 / 1.5 },
 } as const;
 
 export type CalibratedPrecision = keyof typeof CUTOUT_CALIBRATION.network;
