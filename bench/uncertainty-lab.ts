@@ -62,7 +62,7 @@ function features(m: LabPlane, f: LabPlane): Record<string, number> {
     disagreement: e.disagreement ?? 0,
     shipped: uncertaintyScore(e),
     shippedNoFlip: uncertaintyScore({ softness: e.softness, interior: e.interior }),
-    // as the product computes it: the mirrored pass (and its disagreement) only from softness 0.02
+    // as the product computes it: the mirrored pass (and its disagreement) only from softness 0.02 (the rule on the photo's size is not applied here)
     asShipped: uncertaintyScore(e.softness >= 0.02 ? e : { softness: e.softness, interior: e.interior }),
     oldAsShipped: 1 - Math.exp(-(e.softness + (e.softness >= 0.02 ? (e.disagreement ?? 0) : 0)) / 0.058),
     'softness/edge': e.softness / Math.max(edge / n, 1e-4),

@@ -65,11 +65,12 @@ export function disagreement(matte: Plane, mirrored: Plane): number {
 
 /**
  * The score: 1 - exp(-(softness + INTERIOR_WEIGHT x interior + disagreement) / SCALE), with the
- * disagreement only when the mirrored pass ran (at `best`, from softness 0.02). Measured on the
- * proxy sets (bench/uncertainty-lab.ts, int8, as shipped; Spearman with each image's MAE):
- * 12-19 MP thin structures 0.87, soft alpha 0.61, small photos 0.85. Softness plus disagreement
- * alone gave 0.88 / 0.48 / 0.85: fur is soft whether it is right or wrong, and the mirrored pass
- * runs on only some of them. Soft pixels away from any outline are what soft subjects' errors look
+ * disagreement only when the mirrored pass ran (at `best`, for photos larger than the working size
+ * from softness 0.02). Measured on the proxy sets (bench/uncertainty-lab.ts, int8; Spearman with
+ * each image's MAE): 12-19 MP thin structures 0.87, soft alpha 0.61, small photos 0.85; the full
+ * bench of 2026-11-26 gave 1.00 (5 images), 0.59 and 0.83. Softness plus disagreement alone gave
+ * 0.88 / 0.48 / 0.85: fur is soft whether it is right or wrong, and the mirrored pass runs on only
+ * some of them. Soft pixels away from any outline are what soft subjects' errors look
  * like (grey inside the subject, a second object half kept); weights 3 to 6 all gave 0.60-0.61
  * there, so the choice is not a knife edge, but with 20 images that figure is at the target's
  * edge. SCALE puts 0.5 ("worth a look", the web studio's and the CLI's mark) where the previous
