@@ -62,6 +62,25 @@ describe('sharpenEdges', () => {
     for (const x of [112, 116, 120, 124]) assert.ok(Math.abs(out[row + x]! - truth[row + x]!) < 0.12, `x ${x}: ${out[row + x]} vs ${truth[row + x]}`);
   });
 
+  test('a grey area far from any background is left as the network said', () => {
+    // A textured subject on the left, background from x 200; the network unsure (0.8) of a whole
+    // area inside the subject, x 20-150, at least 50 px from the background (reach 18, fading out at 36).
+    const { image, truth } = photo((x) => (x < 200 ? 1 : 0));
+    for (let i = 0; i < W * H; i++) image.data[i * 3 + 1] = ((i * 37) % 97) + 20; // busy texture everywhere
+    const up = networkLike(truth, 6);
+    for (let y = 0; y < H; y++) for (let x = 20; x < 150; x++) up[y * W + x] = 0.8;
+    const options = sharpenOptionsFor(1);
+    assert.equal(options.reach, 18);
+    const out = sharpenEdges(image, up, options);
+    let moved = 0;
+    for (let y = 0; y < H; y++) for (let x = 20; x < 150; x++) moved = Math.max(moved, Math.abs(out[y * W + x]! - 0.8));
+    assert.ok(moved < 1e-6, `the unsure area moved by up to ${moved}`);
+    const everywhere = sharpenEdges(image, up, { ...options, reach: 0 });
+    let carved = 0;
+    for (let y = 0; y < H; y++) for (let x = 20; x < 150; x++) carved = Math.max(carved, Math.abs(everywhere[y * W + x]! - 0.8));
+    assert.ok(carved > 0.1, `without the reach gate the texture carves it (${carved})`);
+  });
+
   test('without colour evidence at or below the working size the network\'s answer stays', () => {
     const data = new Uint8Array(W * H * 3).fill(128);
     const up = networkLike(photo((x) => (x < 120 ? 1 : 0)).truth, 6);
