@@ -21,8 +21,8 @@ export const SILHOUETTE_SET = {
 };
 export const SILHOUETTE_SIZE = { width: 1500, height: 1000 };
 
-/** Paths in a 300x200 view box. */
-const SHAPES: ReadonlyArray<readonly [name: string, path: string, fill: string, background: string]> = [
+/** Paths in a 300x200 view box, with the photo that fills each and the background it is laid on (also the touch-up cases'). */
+export const SHAPES: ReadonlyArray<readonly [name: string, path: string, fill: string, background: string]> = [
   ['bottle', 'M140 20 h20 v30 q30 15 30 50 v85 q0 10 -10 10 h-60 q-10 0 -10 -10 v-85 q0 -35 30 -50 z', 'coffee.png', 'brick.png'],
   ['mug', 'M95 45 h90 v110 q0 20 -20 20 h-50 q-20 0 -20 -20 z M185 70 h15 q30 0 30 35 q0 35 -30 35 h-15 v-16 h13 q16 0 16 -19 q0 -19 -16 -19 h-13 z', 'astronaut.png', 'gravel.png'],
   ['ring', 'M150 25 a75 75 0 1 0 0.1 0 z M150 60 a40 40 0 1 1 -0.1 0 z', 'chelsea.png', 'grass.png'],
@@ -34,7 +34,7 @@ const SHAPES: ReadonlyArray<readonly [name: string, path: string, fill: string, 
 ];
 
 /** A grayscale texture is tinted so the background reads as a surface, not a grey card. */
-const TINTS: Record<string, readonly [number, number, number]> = {
+export const TINTS: Record<string, readonly [number, number, number]> = {
   'brick.png': [1, 0.72, 0.6],
   'gravel.png': [1, 0.93, 0.8],
   'grass.png': [0.75, 1, 0.7],

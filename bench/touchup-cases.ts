@@ -16,6 +16,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Stroke } from '../src/matte/hints.ts';
 import { ASSETS_DIR, PHOTOS_DIR } from './paths.ts';
+import { SHAPES, TINTS } from './silhouettes.ts';
 
 export interface TouchupCase {
   name: string;
@@ -29,21 +30,8 @@ export interface TouchupCase {
   strokes: Stroke[];
 }
 
-/** Paths in a 300x200 view box, with the fill texture and background. */
-const PRODUCTS: ReadonlyArray<readonly [name: string, path: string, fill: string, background: string]> = [
-  ['bottle', 'M140 20 h20 v30 q30 15 30 50 v85 q0 10 -10 10 h-60 q-10 0 -10 -10 v-85 q0 -35 30 -50 z', 'coffee.png', 'brick.png'],
-  ['mug', 'M95 45 h90 v110 q0 20 -20 20 h-50 q-20 0 -20 -20 z M185 70 h15 q30 0 30 35 q0 35 -30 35 h-15 v-16 h13 q16 0 16 -19 q0 -19 -16 -19 h-13 z', 'astronaut.png', 'gravel.png'],
-  ['lamp', 'M110 20 h80 l30 70 h-65 v70 h40 v20 h-100 v-20 h40 v-70 h-55 z', 'coffee.png', 'grass.png'],
-  ['vase', 'M125 15 h50 q-5 25 10 45 q40 40 15 100 q-10 25 -50 25 q-40 0 -50 -25 q-25 -60 15 -100 q15 -20 10 -45 z', 'rocket.jpg', 'moon.png'],
-  ['headphones', 'M70 140 q0 -110 80 -110 q80 0 80 110 h-14 q0 -96 -66 -96 q-66 0 -66 96 z M62 120 h34 v60 h-34 z M204 120 h34 v60 h-34 z', 'chelsea.png', 'gravel.png'],
-];
-
-const TINTS: Record<string, readonly [number, number, number]> = {
-  'brick.png': [1, 0.72, 0.6],
-  'gravel.png': [1, 0.93, 0.8],
-  'grass.png': [0.75, 1, 0.7],
-  'moon.png': [0.85, 0.9, 1],
-};
+/** The silhouette set's shapes, fills and backgrounds (bench/silhouettes.ts), five of them. */
+const PRODUCTS = ['bottle', 'mug', 'lamp', 'vase', 'headphones'].map((name) => SHAPES.find(([n]) => n === name)!);
 
 async function texture(file: string, width: number, height: number, tint: readonly number[] = [1, 1, 1]): Promise<Float32Array> {
   const raw = await sharp(file).resize(width, height, { fit: 'cover' }).removeAlpha().toColourspace('srgb').raw().toBuffer();

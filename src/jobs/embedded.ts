@@ -17,6 +17,7 @@ import { EXTENSIONS } from '../cli/names.ts';
 import { JOB_ID_PATTERN, acquireLock, outputNames } from './files.ts';
 import { runItem, type JobRunner } from './item.ts';
 import { JOBS_PREFIX, jobPrefix, outputKey } from './keys.ts';
+import { JobListeners } from './listeners.ts';
 import { jobNotFound, positive, summarize } from './spec.ts';
 import { JobStore, type ClaimedItem, type ItemChange } from './store.ts';
 import type { JobEvent, JobQueue, JobStatus, JobUpload, QueueStats, SubmitRequest } from './types.ts';
@@ -75,7 +76,7 @@ export class EmbeddedQueue implements JobQueue {
   readonly #retentionMs: number;
   readonly #sweepMs: number;
   readonly #unlock: () => void;
-  readonly #listeners = new Map<string, Set<(e: JobEvent) => void>>();
+  readonly #listeners = new JobListeners((jobId, err) => warn(`a listener of job ${jobId}`, err));
   readonly #inFlight = new Set<Promise<void>>();
   #sweepTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -157,13 +158,7 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   subscribe(id: string, listener: (e: JobEvent) => void): () => void {
-    let set = this.#listeners.get(id);
-    if (!set) this.#listeners.set(id, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.#listeners.get(id) === set) this.#listeners.delete(id);
-    };
+    return this.#listeners.subscribe(id, listener);
   }
 
   async openOutput(id: string, index: number): Promise<Readable | null> {
@@ -269,15 +264,7 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   #emit(e: JobEvent): void {
-    const set = this.#listeners.get(e.jobId);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(e);
-      } catch (err) {
-        warn(`a listener of job ${e.jobId}`, err);
-      }
-    }
+    this.#listeners.emit(e);
   }
 }
 

@@ -15,28 +15,20 @@ import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.ts';
-import { Studio } from '../../src/studio.ts';
-import { launchBrowser, SHOTS_DIR } from '../helpers/browser.ts';
+import { SHOTS_DIR, startWebStudio, type WebStudio } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
 
-let studio: Studio;
-let app: FastifyInstance;
+let web: WebStudio | undefined;
 let browser: Browser;
 let url = '';
 
 before(async () => {
-  studio = await Studio.open();
-  app = buildApp({ studio });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
+  web = await startWebStudio();
+  ({ browser, url } = web);
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.close();
-  await studio?.close();
+  await web?.close();
 });
 
 /** The editor's current matte (its hidden working canvas), as an array. */

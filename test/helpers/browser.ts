@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { buildApp } from '../../src/server/app.ts';
+import { Studio } from '../../src/studio.ts';
 
 /** Where browser tests leave their screenshots. */
 export const SHOTS_DIR = path.join(os.tmpdir(), 'greenroom-e2e');
@@ -30,4 +32,27 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** The web studio served on a free loopback port by a real Studio, and a browser to open it. */
+export interface WebStudio {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startWebStudio(): Promise<WebStudio> {
+  const studio = await Studio.open();
+  const app = buildApp({ studio });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await launchBrowser();
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await app.close();
+      await studio.close();
+    },
+  };
 }

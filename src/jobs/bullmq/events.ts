@@ -5,13 +5,14 @@
  * and hands the events of a job to that job's local subscribers (the SSE streams).
  */
 import type { Redis } from 'ioredis';
+import { JobListeners } from '../listeners.ts';
 import type { JobEvent, JobState } from '../types.ts';
 import { K } from './keys.ts';
 import { toJobItem, type StoredItem } from './store.ts';
 
 export class EventReader {
   readonly #redis: Redis;
-  readonly #listeners = new Map<string, Set<(e: JobEvent) => void>>();
+  readonly #listeners = new JobListeners((jobId, err) => process.emitWarning(`greenroom fleet: a listener of job ${jobId}: ${(err as Error).message}`));
   #lastId = '0-0';
   #running = false;
   #loop: Promise<void> | undefined;
@@ -29,13 +30,7 @@ export class EventReader {
   }
 
   subscribe(id: string, listener: (e: JobEvent) => void): () => void {
-    let set = this.#listeners.get(id);
-    if (!set) this.#listeners.set(id, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.#listeners.get(id) === set) this.#listeners.delete(id);
-    };
+    return this.#listeners.subscribe(id, listener);
   }
 
   async close(): Promise<void> {
@@ -74,12 +69,6 @@ export class EventReader {
       const d = JSON.parse(data) as { index: number; item: StoredItem; done: number; failed: number; total: number };
       event = { type: 'item', jobId, item: toJobItem(d.index, d.item), done: d.done, failed: d.failed, total: d.total };
     }
-    for (const listener of [...(this.#listeners.get(jobId) ?? [])]) {
-      try {
-        listener(event);
-      } catch (err) {
-        process.emitWarning(`greenroom fleet: a listener of job ${jobId}: ${(err as Error).message}`);
-      }
-    }
+    this.#listeners.emit(event);
   }
 }
