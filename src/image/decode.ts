@@ -8,8 +8,10 @@ import sharp from 'sharp';
 // bytes twice, and the cache held ~40 MB of a resident server's memory (measured, issue 9).
 sharp.cache(false);
 import { GreenroomError } from '../errors.ts';
-import { layOnWhite, resizeRgbBilinear } from '../matte/resample.ts';
+import { sharedBytes } from '../pixels/transfer.ts';
 import { sniffFormat, type InputFormat, SUPPORTED_INPUT_FORMATS } from './sniff.ts';
+
+export { resizeForNetwork } from '../models/network-input.ts';
 
 export interface DecodeLimits {
   /** Largest accepted width x height. */
@@ -19,9 +21,9 @@ export interface DecodeLimits {
 export interface DecodedImage {
   width: number;
   height: number;
-  /** Interleaved 8-bit sRGB, EXIF orientation applied. */
+  /** Interleaved 8-bit sRGB, EXIF orientation applied; on shared memory (the pixel pool reads it without a copy). */
   rgb: Uint8Array;
-  /** The input's own alpha, when it had a channel that is not fully opaque. */
+  /** The input's own alpha, when it had a channel that is not fully opaque; on shared memory. */
   alpha?: Uint8Array;
   format: InputFormat;
   /** The EXIF orientation found (1 when none), already applied to the pixels. */
@@ -70,30 +72,23 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
     throw corrupt(format, err);
   }
   const { info, data } = decoded;
-  const n = info.width * info.height;
-  if (info.channels === 3) return { width: info.width, height: info.height, rgb: data, format, orientation: meta.orientation ?? 1 };
-  const rgb = new Uint8Array(n * 3);
-  const alpha = new Uint8Array(n);
-  let opaque = true;
-  for (let i = 0; i < n; i++) {
-    rgb[i * 3] = data[i * 4]!;
-    rgb[i * 3 + 1] = data[i * 4 + 1]!;
-    rgb[i * 3 + 2] = data[i * 4 + 2]!;
-    const a = data[i * 4 + 3]!;
-    alpha[i] = a;
-    if (a !== 255) opaque = false;
-  }
-  return { width: info.width, height: info.height, rgb, ...(opaque ? {} : { alpha }), format, orientation: meta.orientation ?? 1 };
+  const size = { width: info.width, height: info.height, format, orientation: meta.orientation ?? 1 };
+  // One copy onto shared memory: from here the pixel pool's workers read it where it lies.
+  if (info.channels === 3) return { ...size, rgb: sharedBytes(data) };
+  const { rgb, alpha } = await splitAlpha(data, info.width, info.height);
+  return { ...size, rgb, ...(alpha ? { alpha } : {}) };
 }
 
-/**
- * The photo resized (aspect ignored, as the network was trained) to size x size RGB, with any
- * transparent parts laid on white, ready for the network's normalisation. Plain bilinear, as in
- * training (see resizeRgbBilinear): sharp's antialiased kernels gave the network blurrier input.
- */
-export function resizeForNetwork(image: DecodedImage, size: number): Uint8Array {
-  const rgb = image.alpha ? layOnWhite(image.rgb, image.alpha) : image.rgb;
-  return resizeRgbBilinear(rgb, image.width, image.height, size, size);
+/** Interleaved RGBA split into shared RGB and alpha by libvips (off the main thread); no alpha when every pixel is opaque. */
+export async function splitAlpha(rgba: Uint8Array, width: number, height: number): Promise<{ rgb: Uint8Array; alpha?: Uint8Array }> {
+  const raw = { raw: { width, height, channels: 4 as const } };
+  const [rgb, alpha, stats] = await Promise.all([
+    sharp(rgba, raw).removeAlpha().raw().toBuffer(),
+    sharp(rgba, raw).extractChannel(3).raw().toBuffer(),
+    sharp(rgba, raw).extractChannel(3).stats(),
+  ]);
+  const opaque = stats.channels[0]!.min === 255;
+  return { rgb: sharedBytes(rgb), ...(opaque ? {} : { alpha: sharedBytes(alpha) }) };
 }
 
 /** The image's size from its header alone (no pixels decoded); null when the header cannot be read (decoding will say why). */

@@ -10,6 +10,7 @@
  * (0 < alpha < 1), a few percent of a product photo. One dense pass over the frame fills both grids.
  */
 import { boxMean } from './box.ts';
+import { forEachSpan, TILE_ONE, type TileMap } from './tiles.ts';
 import type { RgbImage } from './types.ts';
 
 export interface DecontaminateOptions {
@@ -77,15 +78,19 @@ class Grid {
  * Box-averages the grid sums ([alpha, F*alpha x3] and optionally [B*(1-alpha) x3]) and returns
  * the local mean colours per cell: [F r, g, b] and, when given, [B r, g, b].
  */
-function localColours(grid: Grid, sums: Float32Array[], counts: Float32Array, radius: number): Float32Array[] {
+function localColours(grid: Grid, sums: Float32Array[], counts: Float32Array, radius: number, row0 = 0, row1 = grid.height): Float32Array[] {
   const r = Math.max(1, Math.round(radius / grid.factor));
+  // Only the cell rows [row0, row1) were summed: filter them alone (the rows read lie r inside).
+  const from = row0 * grid.width, to = row1 * grid.width;
   const means = sums.map((plane) => {
-    for (let i = 0; i < plane.length; i++) plane[i]! /= counts[i]!;
-    return boxMean(plane, grid.width, grid.height, r);
+    for (let i = from; i < to; i++) plane[i]! /= counts[i]!;
+    const mean = new Float32Array(plane.length);
+    mean.set(boxMean(plane.subarray(from, to), grid.width, row1 - row0, r), from);
+    return mean;
   });
   const a = means[0]!;
   const colours = grid.planes(sums.length - 1);
-  for (let i = 0; i < a.length; i++) {
+  for (let i = from; i < to; i++) {
     const fWeight = 1 / (a[i]! + 1e-5);
     const bWeight = 1 / (1 - a[i]! + 1e-5);
     for (let c = 0; c < 3; c++) colours[c]![i] = means[1 + c]![i]! * fWeight;
@@ -118,32 +123,71 @@ function clamp01(v: number): number {
 }
 
 /**
- * Returns interleaved 8-bit RGB: the estimated foreground colour where 0 < alpha < 1 (the photo's
- * own below SOLVE_FROM), the photo's own colour where alpha is 1, and black where alpha is 0 (the removed background is not kept
- * in the file).
+ * Decontaminating only part of the frame: rows [y0, y1) of `out` (the whole frame's RGB, which
+ * the other parts share) are written; the windows read around them. Pixels of tiles that are
+ * not work tiles are filled: the photo's colour where the tile is opaque, left 0 where it is
+ * transparent. Soft pixels must lie in mixed tiles, and work tiles reach decontaminateReach()
+ * around them.
  */
-export function decontaminate(image: RgbImage, alpha: Float32Array, options: DecontaminateOptions): Uint8Array {
+export interface DecontaminateRegion {
+  tiles: TileMap;
+  y0: number;
+  y1: number;
+  out: Uint8Array;
+}
+
+function grids(width: number, height: number, options: DecontaminateOptions): { coarse: Grid; fine: Grid } {
+  return {
+    coarse: new Grid(width, height, Math.max(1, Math.floor(options.coarseRadius / 8))),
+    fine: new Grid(width, height, Math.max(1, Math.round(options.fineRadius / 3))),
+  };
+}
+
+/** How far (pixels) the fine pass reads around a soft pixel: work tiles must reach this far around mixed ones. */
+export function decontaminateReach(options: DecontaminateOptions): number {
+  const f = Math.max(1, Math.round(options.fineRadius / 3));
+  return (Math.max(1, Math.round(options.fineRadius / f)) + 3) * f;
+}
+
+/**
+ * Returns interleaved 8-bit RGB: the estimated foreground colour where 0 < alpha < 255 (the
+ * photo's own below SOLVE_FROM), the photo's own colour where alpha is 255, and black where alpha
+ * is 0 (the removed background is not kept in the file). With a region, only its rows of its
+ * `out` are written (and returned).
+ */
+export function decontaminate(image: RgbImage, alpha: Uint8Array, options: DecontaminateOptions, region?: DecontaminateRegion): Uint8Array {
   const { width, height, data } = image;
-  const out = new Uint8Array(width * height * 3);
-  const coarse = new Grid(width, height, Math.max(1, Math.floor(options.coarseRadius / 8)));
-  const fine = new Grid(width, height, Math.max(1, Math.round(options.fineRadius / 3)));
-  // Coarse sums: alpha, I*alpha, I*(1-alpha). Fine sums: alpha, F*alpha (opaque pixels now, soft ones
-  // once the coarse pass has estimated them), B*(1-alpha) (from the coarse background, later).
-  const cs = coarse.planes(7);
-  const fs = fine.planes(4);
+  const out = region ? region.out : new Uint8Array(width * height * 3);
+  const y0 = region ? region.y0 : 0, y1 = region ? region.y1 : height;
+  const { coarse, fine } = grids(width, height, options);
   const k = 1 / 255;
+  /** Calls visit(x0, x1, y) for the computed pixels of rows [ya, yb). */
+  const rows = (ya: number, yb: number, visit: (x0: number, x1: number, y: number) => void) => {
+    ya = Math.max(0, ya);
+    yb = Math.min(height, yb);
+    if (region) forEachSpan(region.tiles, width, ya, yb, visit);
+    else for (let y = ya; y < yb; y++) visit(0, width, y);
+  };
+  if (region) fillOpaqueTiles(region, data, width, height);
+
+  // The coarse and fine cell rows whose sums the rows [y0, y1) read (whole frame without a region).
+  const cm = region ? (Math.max(1, Math.round(options.coarseRadius / coarse.factor)) + 2) * coarse.factor : 0;
+  const fm = region ? decontaminateReach(options) : 0;
+  const cr0 = Math.max(0, Math.floor((y0 - cm) / coarse.factor)), cr1 = Math.min(coarse.height, Math.ceil((y1 + cm) / coarse.factor));
+  const fr0 = Math.max(0, Math.floor((y0 - fm) / fine.factor)), fr1 = Math.min(fine.height, Math.ceil((y1 + fm) / fine.factor));
 
   // Coarse sums (alpha, I*alpha, I*(1-alpha)) from every `step`-th pixel in x and y: the coarse
   // averages span ~180 px, so a sample of them is as good as all of them.
+  const cs = coarse.planes(7);
   const step = Math.max(1, Math.floor(coarse.factor / 4));
   const coarseCounts = new Float32Array(coarse.width * coarse.height);
   const [cA, cFr, cFg, cFb, cBr, cBg, cBb] = cs as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  for (let y = 0; y < height; y += step) {
+  for (let y = Math.ceil((cr0 * coarse.factor) / step) * step, yEnd = Math.min(height, cr1 * coarse.factor); y < yEnd; y += step) {
     const cRow = Math.floor(y / coarse.factor) * coarse.width;
     for (let x = 0; x < width; x += step) {
       const i = y * width + x, p = i * 3;
       const c = cRow + coarse.colCell[x]!;
-      const a = alpha[i]!;
+      const a = alpha[i]! * k;
       const r = data[p]! * k, g = data[p + 1]! * k, b = data[p + 2]! * k;
       coarseCounts[c] += 1;
       cA[c] += a;
@@ -157,40 +201,44 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
   }
 
   // Fine sums: alpha, and F*alpha for opaque pixels (soft ones are added once estimated); the
-  // output keeps the photo's colour wherever alpha > 0 until then.
+  // output keeps the photo's colour wherever alpha > 0 until then (in the rows it writes).
+  const fs = fine.planes(4);
   const soft: number[] = [];
   const [fA, fFr, fFg, fFb] = fs as [Float32Array, Float32Array, Float32Array, Float32Array];
-  for (let y = 0; y < height; y++) {
+  rows(fr0 * fine.factor, fr1 * fine.factor, (x0, x1, y) => {
     const fRow = Math.floor(y / fine.factor) * fine.width;
-    for (let x = 0, i = y * width, p = i * 3; x < width; x++, i++, p += 3) {
-      const a = alpha[i]!;
-      if (a <= 0) continue;
-      out[p] = data[p]!;
-      out[p + 1] = data[p + 1]!;
-      out[p + 2] = data[p + 2]!;
+    const writes = y >= y0 && y < y1;
+    for (let x = x0, i = y * width + x0, p = i * 3; x < x1; x++, i++, p += 3) {
+      const a8 = alpha[i]!;
+      if (a8 === 0) continue;
+      if (writes) {
+        out[p] = data[p]!;
+        out[p + 1] = data[p + 1]!;
+        out[p + 2] = data[p + 2]!;
+      }
+      const a = a8 * k;
       if (a < SOLVE_FROM) continue;
       const f = fRow + fine.colCell[x]!;
       fA[f] += a;
-      if (a >= 1) {
+      if (a8 === 255) {
         fFr[f] += data[p]! * k;
         fFg[f] += data[p + 1]! * k;
         fFb[f] += data[p + 2]! * k;
       } else soft.push(i);
     }
-  }
+  });
   if (soft.length === 0) return out;
 
   // Coarse pass: F1 from the coarse local colours at the soft pixels, into the fine sums.
   // Bc is kept per soft pixel for the fine pass.
-  const [kFr, kFg, kFb, kBr, kBg, kBb] = localColours(coarse, cs, coarseCounts, options.coarseRadius) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [kFr, kFg, kFb, kBr, kBg, kBb] = localColours(coarse, cs, coarseCounts, options.coarseRadius, cr0, cr1) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const softB = new Float32Array(soft.length * 3);
   const at = new Int32Array(4);
   const w = new Float32Array(4);
-  const [, sFr, sFg, sFb] = fs as [Float32Array, Float32Array, Float32Array, Float32Array];
   for (let s = 0; s < soft.length; s++) {
     const i = soft[s]!;
     const x = i % width, y = (i - x) / width;
-    const a = alpha[i]!;
+    const a = alpha[i]! * k;
     coarse.weights(x, y, at, w);
     const fr = lerp4(kFr, at, w), fg = lerp4(kFg, at, w), fb = lerp4(kFb, at, w);
     const br = lerp4(kBr, at, w), bg = lerp4(kBg, at, w), bb = lerp4(kBb, at, w);
@@ -198,17 +246,18 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
     softB[s * 3 + 1] = bg;
     softB[s * 3 + 2] = bb;
     const cell = Math.floor(y / fine.factor) * fine.width + fine.colCell[x]!;
-    sFr[cell] += solveForeground(data[i * 3]! * k, a, fr, br) * a;
-    sFg[cell] += solveForeground(data[i * 3 + 1]! * k, a, fg, bg) * a;
-    sFb[cell] += solveForeground(data[i * 3 + 2]! * k, a, fb, bb) * a;
+    fFr[cell] += solveForeground(data[i * 3]! * k, a, fr, br) * a;
+    fFg[cell] += solveForeground(data[i * 3 + 1]! * k, a, fg, bg) * a;
+    fFb[cell] += solveForeground(data[i * 3 + 2]! * k, a, fb, bb) * a;
   }
   // Fine pass: the final estimate at the soft pixels. Its background is the coarse one: the paper
   // re-blurs it by the fine radius, which barely moves a field already averaged over ~180 px.
-  const [lFr, lFg, lFb] = localColours(fine, fs, fine.counts(), options.fineRadius) as [Float32Array, Float32Array, Float32Array];
+  const [lFr, lFg, lFb] = localColours(fine, fs, fine.counts(), options.fineRadius, fr0, fr1) as [Float32Array, Float32Array, Float32Array];
   for (let s = 0; s < soft.length; s++) {
     const i = soft[s]!;
     const x = i % width, y = (i - x) / width;
-    const a = alpha[i]!;
+    if (y < y0 || y >= y1) continue;
+    const a = alpha[i]! * k;
     fine.weights(x, y, at, w);
     const fr = lerp4(lFr, at, w), fg = lerp4(lFg, at, w), fb = lerp4(lFb, at, w);
     out[i * 3] = Math.round(solveForeground(data[i * 3]! * k, a, fr, softB[s * 3]!) * 255);
@@ -216,4 +265,15 @@ export function decontaminate(image: RgbImage, alpha: Float32Array, options: Dec
     out[i * 3 + 2] = Math.round(solveForeground(data[i * 3 + 2]! * k, a, fb, softB[s * 3 + 2]!) * 255);
   }
   return out;
+}
+
+/** The region's rows of opaque tiles that are not work tiles: the photo's own colour, row by row. */
+function fillOpaqueTiles(region: DecontaminateRegion, rgb: Uint8Array, width: number, height: number): void {
+  const { tiles, y0, y1, out } = region;
+  forEachSpan(tiles, width, y0, Math.min(height, y1), (x0, x1, y) => out.set(rgb.subarray((y * width + x0) * 3, (y * width + x1) * 3), (y * width + x0) * 3), opaqueIdle(tiles));
+}
+
+/** Per tile, 1 for opaque tiles that are not work tiles. */
+function opaqueIdle(tiles: TileMap): Uint8Array {
+  return Uint8Array.from(tiles.kind, (v, t) => (v === TILE_ONE && !tiles.work[t] ? 1 : 0));
 }
