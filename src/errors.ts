@@ -14,6 +14,8 @@ export const ErrorCodes = {
   INVALID_OPTION: { status: 400, title: 'Invalid option' },
   INVALID_HINTS: { status: 400, title: 'Invalid touch-up hints' },
   HINTS_TOO_LARGE: { status: 413, title: 'Too many touch-up hints' },
+  INVALID_MASK: { status: 400, title: 'Invalid retouch mask' },
+  MASK_TOO_LARGE: { status: 422, title: 'Retouch mask covers most of the photo' },
   MODEL_PACKAGE_MISSING: { status: 500, title: 'Model package missing' },
   MODEL_CORRUPT: { status: 500, title: 'Model files corrupt' },
   UNKNOWN_MODEL: { status: 400, title: 'Unknown model' },

@@ -12,3 +12,6 @@ export { EditSpecSchema, parseEditSpec, SHADOW_MODES, type EditSpecInput, type E
 export type { EditResult } from './pipeline/edit.ts';
 export { PRESETS, getPreset, type MarketplacePreset } from './compose/presets.ts';
 export { TEMPLATES, getTemplate, parsePrompt, renderBackground, type TemplateInfo, type BackgroundSpec, type SceneLight } from './scenes/index.ts';
+export { RetouchOptionsSchema, parseRetouchOptions, type RetouchOptions, type RetouchOptionsInput } from './pipeline/retouch-options.ts';
+export type { RetouchResult } from './pipeline/retouch.ts';
+export type { RetouchReport } from './pipeline/retouch-stage.ts';

@@ -18,6 +18,8 @@ import { parseCutoutOptions, type CutoutOptionsInput } from './pipeline/cutout-o
 import { runCutout, type CutoutResult } from './pipeline/cutout.ts';
 import { runEdit, type EditResult } from './pipeline/edit.ts';
 import { parseEditSpec, type EditSpecInput } from './pipeline/spec.ts';
+import { parseRetouchOptions, type RetouchOptionsInput } from './pipeline/retouch-options.ts';
+import { runRetouch, type RetouchResult } from './pipeline/retouch.ts';
 import type { Clock } from './pipeline/stages.ts';
 import { buildReceipt, estimateCutout, ledgerEntry, openEnergy, planWithinBudget, type BudgetPlan, type Energy, type LedgerOperation } from './energy/index.ts';
 import { readDimensions } from './image/decode.ts';
@@ -42,6 +44,8 @@ export interface StudioOptions {
   dataDir?: string;
   /** Replaces the energy meter, grid and ledger (default: detected from the machine and config). */
   energy?: Energy;
+  /** Open the default model now (default true); false for work that needs no network (retouch). */
+  warm?: boolean;
 }
 
 /** What a job records in the energy ledger besides its receipt. */
@@ -80,7 +84,7 @@ export class Studio {
     this.#factory = options.segmenterFactory ?? ((id) => openOnnxSegmenter(getModelSpec(id), { cacheDir: config.cacheDir, threads: config.threads }));
   }
 
-  /** Opens a studio and warms its default model (assembling it into the cache on first use). */
+  /** Opens a studio and warms its default model (assembling it into the cache on first use), unless `warm: false`. */
   static async open(options: StudioOptions = {}): Promise<Studio> {
     const base = loadConfig();
     const config: Config = Object.freeze({
@@ -94,6 +98,7 @@ export class Studio {
     });
     const energy = options.energy ?? (await openEnergy(config));
     const studio = new Studio(config, options, energy);
+    if (options.warm === false) return studio;
     try {
       await studio.segmenter(config.defaultModel);
     } catch (err) {
@@ -150,6 +155,26 @@ export class Studio {
   }
 
   /**
+   * Removes what a mask covers and fills it from the photo's own texture (no network runs), or
+   * grows the canvas and fills the new border (`expand`).
+   * @param input image bytes, or a file path
+   * @param options `mask` (a mask image's bytes: white, or opaque, where to remove; any size of
+   *   the photo's shape) or `strokes` (touch-up brush strokes: erase paints the mask, keep takes it
+   *   back), and/or `expand` ("200px", "10%", "2000x2000"); `matte` (a previous cutout's bytes) so
+   *   a hole on the product is filled from the product; `format` (png by default), `exportQuality`
+   * @example
+   * const { image } = await studio.retouch('mug.jpg', { mask: await fs.readFile('sticker-mask.png') });
+   */
+  async retouch(input: ImageInput, options: RetouchOptionsInput, label: JobLabel = {}): Promise<RetouchResult> {
+    if (this.#closed) throw new GreenroomError('STUDIO_CLOSED', 'The studio was closed; open a new one.');
+    const parsed = parseRetouchOptions(options);
+    const bytes = await readInput(input);
+    const result = await runRetouch(bytes, parsed, { pixels: this.pixels, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
+    await this.#record(result, { operation: 'retouch', ...label }, input);
+    return result;
+  }
+
+  /**
    * The quality that fits an energy budget for this photo, from the calibrated estimate and the
    * active power model; throws ENERGY_BUDGET_EXCEEDED (stating the estimate) when none does.
    */
@@ -170,16 +195,16 @@ export class Studio {
   }
 
   /** Appends a result's receipt to the energy ledger (for callers that ran it with `record: false`). */
-  recordEnergy(result: CutoutResult | EditResult, label: JobLabel): Promise<void> {
+  recordEnergy(result: CutoutResult | EditResult | RetouchResult, label: JobLabel): Promise<void> {
     return this.#record(result, { ...label, record: true }, label.input ?? '');
   }
 
   /** Appends the job's receipt to the ledger; a ledger that cannot be written never fails the job. */
-  async #record(result: CutoutResult | EditResult, label: JobLabel, input: ImageInput): Promise<void> {
+  async #record(result: CutoutResult | EditResult | RetouchResult, label: JobLabel, input: ImageInput): Promise<void> {
     if (!result.energy || label.record === false) return;
     const name = label.input ?? (typeof input === 'string' ? input.split(/[\\/]/).pop() : undefined);
     try {
-      await this.energy.ledger.append(ledgerEntry(result.energy, { operation: label.operation ?? 'cutout', quality: result.quality, ...(name ? { input: name } : {}), ...(label.jobId ? { jobId: label.jobId } : {}), ...(label.batchId ? { batchId: label.batchId } : {}) }));
+      await this.energy.ledger.append(ledgerEntry(result.energy, { operation: label.operation ?? 'cutout', ...('quality' in result ? { quality: result.quality } : {}), ...(name ? { input: name } : {}), ...(label.jobId ? { jobId: label.jobId } : {}), ...(label.batchId ? { batchId: label.batchId } : {}) }));
     } catch (err) {
       process.emitWarning(`greenroom: could not write the energy ledger: ${(err as Error).message}`);
     }

@@ -17,6 +17,7 @@ import { writeAtomic as writeFileAtomic } from '../io/write-atomic.ts';
 import { GreenroomError } from '../errors.ts';
 import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
+import type { RetouchResult } from '../pipeline/retouch.ts';
 import type { Studio } from '../studio.ts';
 import { formatMs, isExpectedError, summarizeError } from './args.ts';
 import { IMAGE_EXTENSIONS, allocateOutputs } from './names.ts';
@@ -87,7 +88,7 @@ export interface BatchItemResult {
   file: string;
   /** Where the output was (or would have been) written. */
   output?: string;
-  result?: CutoutResult | EditResult;
+  result?: CutoutResult | EditResult | RetouchResult;
   error?: unknown;
   /** Wall-clock milliseconds from starting this image to its output being written. */
   wallMs: number;
@@ -97,8 +98,8 @@ export interface BatchOptions {
   outDir: string;
   /** The output file extension (png, webp, avif, jpg). */
   ext: string;
-  /** The work for one file: a cutout or an edit. */
-  work: (studio: Studio, file: string) => Promise<CutoutResult | EditResult>;
+  /** The work for one file: a cutout, an edit or a retouch. */
+  work: (studio: Studio, file: string) => Promise<CutoutResult | EditResult | RetouchResult>;
   /** JSON lines on stdout, no per-file progress lines. */
   json?: boolean;
   /** One line per finished file on stderr when no progress bar is shown (default true). */
@@ -111,6 +112,9 @@ export interface BatchOptions {
 export function jsonLine(item: BatchItemResult): Record<string, unknown> {
   if (!item.result) return { file: item.file, error: summarizeError(item.error) };
   const r = item.result;
+  if ('retouch' in r) {
+    return { file: item.file, output: item.output, width: r.image.width, height: r.image.height, retouch: r.retouch, stages: Object.fromEntries(r.stages.map((s) => [s.stage, s.ms])), totalMs: r.totalMs, ...(r.energy ? { energy: r.energy } : {}) };
+  }
   return {
     file: item.file,
     output: item.output,
@@ -135,7 +139,8 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
 export const UNSURE_AT = 0.5;
 
 /** ", 7.4 J estimated" for a result with a receipt. */
-export function joulesNote(r: CutoutResult | EditResult): string {
+export function joulesNote(r: CutoutResult | EditResult | RetouchResult): string {
+  if ('retouch' in r) return `, ${r.retouch.filledPixels} px filled${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}`;
   const hints = r.hints ? `, hints: ${r.hints.steps} step${r.hints.steps === 1 ? '' : 's'}, ${r.hints.changedPixels} px changed` : '';
   const unsure = r.uncertainty !== undefined && r.uncertainty >= UNSURE_AT ? `, check it: the model was unsure (${r.uncertainty.toFixed(2)})` : '';
   return `${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}${hints}${unsure}`;

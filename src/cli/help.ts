@@ -5,6 +5,7 @@ export const MAIN_USAGE = `greenroom: background removal for product photos, on 
 Usage:
   greenroom cutout INPUT... [--out DIR] [options]   cut out photos (files or folders)
   greenroom edit INPUT... [--out DIR] [options]     cut out and lay on a background with a shadow
+  greenroom retouch INPUT --mask FILE [options]     remove what a mask covers, fill it from the photo
   greenroom batch DIR... --out DIR [options]        an edit of many photos as a resumable job
   greenroom templates [--json] [--sheet FILE]       list the background templates
   greenroom energy [--since DATE] [--json|--csv]    joules and CO2e from the energy ledger
@@ -80,6 +81,48 @@ Examples:
   greenroom cutout photos/ --out cutouts --format webp --crop --crop-margin 5%
   greenroom cutout *.jpg --format jpeg --bg-color white --json > report.jsonl
   greenroom cutout bike.jpg --matte out/bike.png --hints erase.json --out fixed
+`;
+
+export const RETOUCH_USAGE = `Usage: greenroom retouch INPUT --mask FILE [--out DIR] [options]
+       greenroom retouch INPUT --strokes FILE [--out DIR] [options]
+       greenroom retouch INPUT... --expand VALUE [--out DIR] [options]
+
+Removes what a mask covers (a price sticker, dust, a cable, clutter behind the product) and
+fills it with the photo's own texture, or grows the canvas and fills the new border from the
+photo. Writes DIR/<name>.<ext> at the photo's size (the expanded size with --expand). Pixels
+outside the mask do not change, except a blend of 2 px along its edge. No network runs.
+
+Options:
+      --mask FILE          an image of the photo's shape, any size: white (or opaque, on a
+                           transparent image) where to remove, black (or clear) elsewhere
+      --strokes FILE       brush strokes instead of a mask, in the touch-up JSON:
+                           [{"mode": "erase", "radius": 12, "points": [[x, y], ...]}, ...] in the
+                           photo's pixels (or {"strokes": [...], "width": W, "height": H}); erase
+                           strokes paint what to remove, keep strokes take pixels back out
+      --expand VALUE       grow the canvas: 200px (or 200), 10% of each side, 2 or 4 values
+                           (top right bottom left), or the new size WxH (photo centred); each
+                           side at most 100%. With --mask or --strokes, both are filled
+      --matte FILE         the photo's cutout (or a grey matte): a hole on the product is filled
+                           from the product, one in the background from the background. A
+                           cutout given as INPUT is its own matte and keeps its transparency
+  -o, --out DIR            output folder, created if needed (default ./out)
+  -f, --format FORMAT      png (default), jpeg (jpg), webp, avif
+      --export-quality N   encoder quality 1-100 for jpeg, webp, avif
+      --json               one JSON line per input on stdout: {file, output, width, height,
+                           retouch: {filledPixels, share, changed, region, expanded, matteFrom,
+                           levels}, stages: {decode, retouch, encode}, totalMs, energy} or
+                           {file, error: {code, message}}
+  -j, --jobs N             images in flight with --expand alone, 1-8 (default 2)
+  -h, --help               show this help
+
+A mask or strokes belong to one photo: name exactly one INPUT. Bad masks are refused before any
+work, and nothing is written: GREENROOM_ERR_INVALID_MASK (empty, another shape, unreadable),
+GREENROOM_ERR_MASK_TOO_LARGE (over half of the photo).
+
+Examples:
+  greenroom retouch mug.jpg --mask sticker-mask.png
+  greenroom retouch bike.jpg --strokes cable.json --matte out/bike.png --out clean
+  greenroom retouch shoes/ --expand 10% --format jpeg
 `;
 
 export const MODELS_USAGE = `Usage: greenroom models [--json]

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isGreenroomError } from '../errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './args.ts';
-import { BATCH_USAGE, CUTOUT_USAGE, EDIT_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, SERVE_USAGE, START_USAGE, TEMPLATES_USAGE, WORKER_USAGE } from './help.ts';
+import { BATCH_USAGE, CUTOUT_USAGE, EDIT_USAGE, RETOUCH_USAGE, ENERGY_USAGE, MAIN_USAGE, MODELS_USAGE, SERVE_USAGE, START_USAGE, TEMPLATES_USAGE, WORKER_USAGE } from './help.ts';
 
 interface Command {
   usage: string;
@@ -17,6 +17,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   cutout: { usage: CUTOUT_USAGE, load: () => import('./cutout.ts') },
   edit: { usage: EDIT_USAGE, load: () => import('./edit.ts') },
+  retouch: { usage: RETOUCH_USAGE, load: () => import('./retouch.ts') },
   batch: { usage: BATCH_USAGE, load: () => import('./batch-jobs.ts') },
   templates: { usage: TEMPLATES_USAGE, load: () => import('./templates.ts') },
   energy: { usage: ENERGY_USAGE, load: () => import('./energy.ts') },

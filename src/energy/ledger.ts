@@ -17,7 +17,7 @@ import type { EnergyReceipt } from './receipt.ts';
 export const LedgerEntrySchema = z.object({
   /** ISO 8601 time the job finished. */
   time: z.string().datetime({ offset: true }),
-  operation: z.enum(['cutout', 'edit', 'batch-item']),
+  operation: z.enum(['cutout', 'edit', 'retouch', 'batch-item']),
   jobId: z.string().optional(),
   batchId: z.string().optional(),
   input: z.string().optional(),

@@ -18,7 +18,7 @@ export const systemClock: Clock = {
   },
 };
 
-export const STAGE_NAMES = ['decode', 'segment', 'refine', 'hints', 'scene', 'layout', 'shadow', 'compose', 'encode'] as const;
+export const STAGE_NAMES = ['decode', 'retouch', 'segment', 'refine', 'hints', 'scene', 'layout', 'shadow', 'compose', 'encode'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 /**

@@ -22,6 +22,7 @@ import type { Box } from '../image/encode.ts';
 import { alphaRows, colourRows, onWhiteRows, planBand, planColours, upsampleRows, type BandPlan } from '../matte/band-refine.ts';
 import type { RefineOptions } from '../matte/refine.ts';
 import type { RgbImage } from '../matte/types.ts';
+import { retouchTasks } from './retouch-tasks.ts';
 import { sharedBytes } from './transfer.ts';
 
 /** The photo as the network sees it (network-input.ts), and its mirror image when a second pass may be wanted. */
@@ -196,6 +197,7 @@ export const pixelTasks = {
   place,
   shadow,
   compose,
+  ...retouchTasks,
 };
 
 export type PixelTasks = typeof pixelTasks;

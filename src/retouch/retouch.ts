@@ -76,7 +76,8 @@ export function prepareRetouch(input: RetouchInput, alloc: Allocator = plainMemo
   }
   textureFeatures(img, hole, region.width, region.height, tuning.textureRadius, tuning.textureWeight);
   const levels = buildLevels({ width: region.width, height: region.height, img, hole, ...(subject ? { subject } : {}) }, plan, tuning.patchRadius, alloc);
-  const nearHole = distanceTo(hole, region.width, region.height);
+  const nearHole = new Float32Array(alloc(n * 4));
+  nearHole.set(distanceTo(hole, region.width, region.height));
   const finalWhich = new Uint8Array(alloc(n));
   const ring = Math.max(tuning.blendBand, tuning.adaptRing);
   for (let i = 0; i < n; i++) finalWhich[i] = nearHole[i]! > 0 && nearHole[i]! <= ring ? 1 : 0;
