@@ -112,7 +112,7 @@ export interface BatchOptions {
 export function jsonLine(item: BatchItemResult): Record<string, unknown> {
   if (!item.result) return { file: item.file, error: summarizeError(item.error) };
   const r = item.result;
-  if ('retouch' in r) {
+  if (!('model' in r)) {
     return { file: item.file, output: item.output, width: r.image.width, height: r.image.height, retouch: r.retouch, stages: Object.fromEntries(r.stages.map((s) => [s.stage, s.ms])), totalMs: r.totalMs, ...(r.energy ? { energy: r.energy } : {}) };
   }
   return {
@@ -131,7 +131,7 @@ export function jsonLine(item: BatchItemResult): Record<string, unknown> {
     ...(r.energy ? { energy: r.energy } : {}),
     ...(r.hints ? { hints: r.hints } : {}),
     ...(r.uncertainty !== undefined ? { uncertainty: r.uncertainty } : {}),
-    ...('background' in r ? { background: r.background, shadow: r.shadow, lighting: r.lighting, ...(r.preset ? { preset: r.preset } : {}), warnings: r.warnings } : {}),
+    ...('background' in r ? { background: r.background, shadow: r.shadow, lighting: r.lighting, ...(r.preset ? { preset: r.preset } : {}), warnings: r.warnings, ...(r.retouch ? { retouch: r.retouch } : {}) } : {}),
   };
 }
 
@@ -140,7 +140,7 @@ export const UNSURE_AT = 0.5;
 
 /** ", 7.4 J estimated" for a result with a receipt. */
 export function joulesNote(r: CutoutResult | EditResult | RetouchResult): string {
-  if ('retouch' in r) return `, ${r.retouch.filledPixels} px filled${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}`;
+  if (!('model' in r)) return `, ${r.retouch.filledPixels} px filled${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}`;
   const hints = r.hints ? `, hints: ${r.hints.steps} step${r.hints.steps === 1 ? '' : 's'}, ${r.hints.changedPixels} px changed` : '';
   const unsure = r.uncertainty !== undefined && r.uncertainty >= UNSURE_AT ? `, check it: the model was unsure (${r.uncertainty.toFixed(2)})` : '';
   return `${r.energy ? `, ${r.energy.joules.toFixed(1)} J ${r.energy.method}` : ''}${hints}${unsure}`;

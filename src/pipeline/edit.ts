@@ -19,6 +19,7 @@ import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { decodeStage, recorderFor, refineStage, reuseStage, segmentStage, type Cutout, type CutoutDeps } from './cutout.ts';
 import type { HintsReport } from './hints-stage.ts';
+import { retouchStage, shiftHints, type RetouchReport } from './retouch-stage.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import type { StageRecorder, StageTiming } from './stages.ts';
 
@@ -44,6 +45,8 @@ export interface EditResult {
   hints?: HintsReport;
   /** 0 (sure) .. 1 (unsure): how likely the cutout needs a look; absent when no network ran. */
   uncertainty?: number;
+  /** What the spec's retouch step did (the `retouch` stage of the receipt is its cost). */
+  retouch?: RetouchReport;
 }
 
 /** Neutral light for backgrounds that carry none (transparent). */
@@ -59,7 +62,15 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
   const io: EditIO = { limits: deps.limits, pixels: deps.pixels, ...(backgroundBytes ? { backgroundBytes } : {}) };
   const stages = recorderFor(deps);
-  const input = await decodeStage(bytes, job.cutout, deps, stages);
+  let input = await decodeStage(bytes, job.cutout, deps, stages);
+  let retouched: RetouchReport | undefined;
+  if (job.retouch) {
+    // Before the cutout: the network, the layout and the hints see the retouched photo.
+    const done = await retouchStage(input, job.retouch, deps, stages);
+    const hints = shiftHints(input.hints, done.offset);
+    input = { decoded: done.decoded, ...(done.previous ? { previous: done.previous } : {}), ...(hints ? { hints } : {}) };
+    retouched = done.report;
+  }
   const { decoded } = input;
   let scene: Promise<RenderedScene> | undefined;
   // A matte to reuse (a previous cutout's, or the input's own): no network.
@@ -96,6 +107,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
     ...(cut.hints ? { hints: cut.hints } : {}),
     ...(cut.uncertainty !== undefined ? { uncertainty: cut.uncertainty } : {}),
+    ...(retouched ? { retouch: retouched } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../image/encode.ts';
 import { QUALITIES, type Quality } from '../models/manifest.ts';
 import { getTemplate, TEMPLATES, type Rgb } from '../scenes/index.ts';
 import { parseHints, type HintsInput, type HintsSpec } from './hints-options.ts';
+import { parseRetouchStep, type RetouchStep, type RetouchStepInput } from './retouch-options.ts';
 import { invalid, parseWith } from './validate.ts';
 
 export const SHADOW_MODES = ['none', 'soft', 'hard', 'floating', 'reflection'] as const;
@@ -143,6 +144,12 @@ const ExportSchema = z
 
 export const EditSpecSchema = z
   .object({
+    /**
+     * Retouch the photo before the cutout (retouch-options.ts): remove what a mask image or brush
+     * strokes cover, and/or expand the canvas, filling from the photo. The cutout, the layout and
+     * touch-up hints then see the retouched photo.
+     */
+    retouch: z.unknown().optional(),
     cutout: z
       .object({
         model: z.string().min(1).optional(),
@@ -167,7 +174,7 @@ export const EditSpecSchema = z
   })
   .strict();
 
-export type EditSpecInput = Omit<z.input<typeof EditSpecSchema>, 'cutout'> & { cutout?: Omit<NonNullable<z.input<typeof EditSpecSchema>['cutout']>, 'hints'> & { hints?: HintsInput } };
+export type EditSpecInput = Omit<z.input<typeof EditSpecSchema>, 'cutout' | 'retouch'> & { retouch?: RetouchStepInput; cutout?: Omit<NonNullable<z.input<typeof EditSpecSchema>['cutout']>, 'hints'> & { hints?: HintsInput } };
 
 export type BackgroundJob =
   | { type: 'transparent' }
@@ -207,6 +214,7 @@ export interface LayoutJob {
 
 /** A validated, fully resolved edit. */
 export interface EditJob {
+  retouch?: RetouchStep;
   cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean; reuseAlpha: boolean; hints?: HintsSpec; matte?: Uint8Array };
   background: BackgroundJob;
   shadow: ShadowJob;
@@ -258,6 +266,7 @@ export function parseEditSpec(input: unknown = {}): EditJob {
   const exportColor = spec.export.backgroundColor ? parseColor(spec.export.backgroundColor, 'export.backgroundColor') : { r: 255, g: 255, b: 255, alpha: 1 };
 
   return {
+    ...(spec.retouch !== undefined ? { retouch: parseRetouchStep(spec.retouch, 'retouch') } : {}),
     cutout: stripUndefined({ ...spec.cutout, hints: spec.cutout.hints === undefined ? undefined : parseHints(spec.cutout.hints) }),
     background,
     shadow,

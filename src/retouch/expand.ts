@@ -32,11 +32,12 @@ export function parseExpand(value: unknown, field = 'expand'): ExpandSpec {
   const nums = parts.map((p) => {
     const m = /^(\d+(?:\.\d+)?)(px|%)?$/.exec(p);
     if (!m) throw bad(field, value, `"${p}" is not a length.`);
-    units.add(m[2] ?? 'px');
+    // A bare 0 is 0 in any unit.
+    if (m[2] || Number(m[1]) !== 0) units.add(m[2] ?? 'px');
     return Number(m[1]);
   });
   if (units.size > 1) throw bad(field, value, 'mixed units.');
-  const unit = [...units][0] as 'px' | '%';
+  const unit = ([...units][0] ?? 'px') as 'px' | '%';
   if (unit === '%' && nums.some((n) => n > 100)) throw bad(field, value, 'more than 100% on a side.');
   const [top, right = top, bottom = top, left = right] = nums as [number, number?, number?, number?];
   return { kind: 'sides', unit, sides: { top, right, bottom, left } };

@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { removebgRoutes } from './routes/removebg.ts';
+import { retouchRoutes } from './routes/retouch.ts';
 import { segmentRoutes } from './routes/segment.ts';
 import { jobsRoutes } from './routes/jobs.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -141,6 +142,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(energyRoutes);
   app.register(cutoutRoutes);
   app.register(editRoutes);
+  app.register(retouchRoutes);
   app.register(removebgRoutes);
   app.register(segmentRoutes);
   app.register(templateRoutes);

@@ -9,6 +9,7 @@ import { parseColor } from '../image/color.ts';
 import { parseMargin } from '../pipeline/cutout-options.ts';
 import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
+import type { RetouchResult } from '../pipeline/retouch.ts';
 import { readMultipartBody, Upload } from './multipart.ts';
 import type { ErrorShape } from './errors.ts';
 
@@ -26,7 +27,7 @@ export function imageRouteOptions(app: FastifyInstance, errorShape: ErrorShape =
 }
 
 /** Runs the image work in a limiter slot and counts it. */
-export async function processImage<R extends CutoutResult | EditResult>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, operation: string, work: () => Promise<R>): Promise<R> {
+export async function processImage<R extends CutoutResult | EditResult | RetouchResult>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, operation: string, work: () => Promise<R>): Promise<R> {
   const { limiter, metrics } = app.greenroom;
   const gone = new AbortController();
   const onClose = () => {

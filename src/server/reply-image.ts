@@ -5,9 +5,10 @@
 import type { FastifyReply } from 'fastify';
 import type { CutoutResult } from '../pipeline/cutout.ts';
 import type { EditResult } from '../pipeline/edit.ts';
+import type { RetouchResult } from '../pipeline/retouch.ts';
 
 /** Headers browsers may read cross-origin (for CORS' Access-Control-Expose-Headers): the image routes' and the batch routes'. */
-export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Uncertainty-Score', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'X-Greenroom-Partial', 'X-Greenroom-Outputs'];
+export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Retouch', 'X-Uncertainty-Score', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'X-Greenroom-Partial', 'X-Greenroom-Outputs'];
 
 const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 
@@ -33,13 +34,13 @@ export function serverTiming(stages: CutoutResult['stages'], totalMs: number): s
 }
 
 /** Sends the result image with its headers. */
-export function sendImage(reply: FastifyReply, result: CutoutResult | EditResult, options: { clientName?: string | undefined; fallbackName: string }): FastifyReply {
+export function sendImage(reply: FastifyReply, result: CutoutResult | EditResult | RetouchResult, options: { clientName?: string | undefined; fallbackName: string }): FastifyReply {
   const { image } = result;
   reply.header('content-type', image.mime);
   reply.header('content-disposition', `inline; filename="${safeFilename(options.clientName, image.format, options.fallbackName)}"`);
   reply.header('x-width', String(image.width));
   reply.header('x-height', String(image.height));
-  if (result.subject) reply.header('x-subject-box', `${result.subject.x},${result.subject.y},${result.subject.width},${result.subject.height}`);
+  if ('subject' in result && result.subject) reply.header('x-subject-box', `${result.subject.x},${result.subject.y},${result.subject.width},${result.subject.height}`);
   reply.header('server-timing', serverTiming(result.stages, result.totalMs));
   if (result.energy) {
     reply.header('x-energy-joules', String(result.energy.joules));
@@ -48,8 +49,8 @@ export function sendImage(reply: FastifyReply, result: CutoutResult | EditResult
     reply.header('x-energy-meter', headerText(result.energy.meter));
     reply.header('x-co2e-grams', String(result.energy.co2eGrams));
   }
-  if (result.uncertainty !== undefined) reply.header('x-uncertainty-score', String(result.uncertainty));
-  if (result.hints) reply.header('x-hints', `steps=${result.hints.steps}, changed=${result.hints.changedPixels}, solved=${result.hints.solvedPixels}, matte=${result.hints.matteFrom}`);
+  if ('uncertainty' in result && result.uncertainty !== undefined) reply.header('x-uncertainty-score', String(result.uncertainty));
+  if ('hints' in result && result.hints) reply.header('x-hints', `steps=${result.hints.steps}, changed=${result.hints.changedPixels}, solved=${result.hints.solvedPixels}, matte=${result.hints.matteFrom}`);
   reply.header('cache-control', 'no-store');
   return reply.send(image.data);
 }
