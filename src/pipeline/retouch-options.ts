@@ -59,7 +59,15 @@ const at = (field: string, name: string) => (field ? `${field}.${name}` : name);
 
 /** Validates a retouch step: a mask or strokes (not both), and/or an expand. */
 export function parseRetouchStep(input: unknown, field = 'retouch'): RetouchStep {
-  const o = parseWith(RetouchStepSchema, input, field || 'retouch');
+  let o: z.output<typeof RetouchStepSchema>;
+  try {
+    o = parseWith(RetouchStepSchema, input, field || 'retouch');
+  } catch (err) {
+    // The schema's fields are the step's: name them from the spec's root (retouch.mask).
+    if (!field || !isGreenroomError(err, 'INVALID_OPTION') || typeof err.details.field !== 'string' || err.details.field === field) throw err;
+    const inner = err.details.field;
+    throw new GreenroomError('INVALID_OPTION', `${field}.${err.message}`, { ...err.details, field: `${field}.${inner}` }, { cause: err });
+  }
   return resolve(o, field);
 }
 
