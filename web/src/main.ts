@@ -12,6 +12,7 @@ import { BATCH_FROM, BATCH_MAX, runBatch, type BatchMember } from './batch.ts';
 import { drawChart, formatWh, REFERENCE_J, type ImageEnergy } from './chart.ts';
 import { showCheckMarker, uncertaintyNote } from './review.ts';
 import { cutoutSettings, onSettingsChange, sameSettings, settingsLabel, setupSettings } from './settings.ts';
+import { openRetouch } from './retouch.ts';
 import { openTouchup, prepareTouchup } from './touchup.ts';
 import { zip } from './zip.ts';
 
@@ -198,6 +199,7 @@ function addFiles(files: FileList | File[]): void {
       if (item.edited) save(item.edited.blob, outputName(item));
     });
     card.querySelector('.touch')!.addEventListener('click', () => touchUp(item));
+    card.querySelector('.retouch')!.addEventListener('click', () => retouch(item));
     $('cards').append(card);
     items.push(item);
     added.push(item);
@@ -259,6 +261,26 @@ function touchUp(item: Item): void {
       sessionJoules += strokes.length ? (result.joules ?? 0) : 0;
       save(result.blob, `${item.name.replace(/\.\w+$/, '')}-cutout.png`);
       updateEnergy();
+    },
+  });
+}
+
+/**
+ * Opens the Retouch brush on a card's photo (with its cutout, when there is one, to keep product
+ * and background apart); when done, the retouched photo replaces it and is cut out again.
+ */
+function retouch(item: Item): void {
+  void openRetouch({
+    name: item.name,
+    photo: item.file,
+    ...(item.cutout ? { cutout: item.cutout.blob } : {}),
+    onDone: (photo) => {
+      item.file = new File([photo], item.name.replace(/\.\w+$/, '') + '.png', { type: 'image/png' });
+      URL.revokeObjectURL(item.beforeUrl);
+      item.beforeUrl = URL.createObjectURL(photo);
+      item.card.querySelector<HTMLImageElement>('.before')!.src = item.beforeUrl;
+      item.card.dataset.retouched = String(Number(item.card.dataset.retouched ?? 0) + 1);
+      cutOut([item]);
     },
   });
 }
