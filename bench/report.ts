@@ -9,11 +9,12 @@ import type { SpeedResults } from './speed.ts';
 import type { NetworkResults } from './network.ts';
 import type { PhoneResults } from './phone.ts';
 import { touchupMarkdown, type TouchupResults } from './touchup.ts';
+import { retouchMarkdown, type RetouchBenchResults } from './retouch.ts';
 
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server' | 'touchup'>;
+  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server' | 'touchup' | 'retouch'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -33,6 +34,7 @@ export interface BenchResults {
   energy?: EnergyResults;
   server?: ServerLoadResults;
   touchup?: TouchupResults;
+  retouch?: RetouchBenchResults;
 }
 
 type Cell = string | number | null | undefined;
@@ -257,6 +259,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.proxies) parts.push(proxyQualityMarkdown(r.proxies), '');
   if (r.compose) parts.push(composeMarkdown(r.compose), '');
   if (r.touchup) parts.push(touchupMarkdown(r.touchup), '');
+  if (r.retouch) parts.push(retouchMarkdown(r.retouch), '');
   if (r.energy) parts.push(energyMarkdown(r.energy), '');
   if (r.server) parts.push(serverMarkdown(r.server), '');
   return parts.join('\n');

@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only network|speed|phone|quality|compose|energy|server|touchup   one section (energy alone has no cutout or peer rows)
+ *   --only network|speed|phone|quality|compose|energy|server|touchup|retouch   one section (energy alone has no cutout or peer rows)
  *   --only fleet           the fleet (BullMQ on Redis) against the embedded queue: bench/fleet.ts,
  *                          written to results/fleet.json and fleet.md
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
@@ -32,8 +32,9 @@ import { buildSilhouetteSet, SILHOUETTE_SET } from './silhouettes.ts';
 import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 import { runTouchup } from './touchup.ts';
+import { runRetouchBench } from './retouch.ts';
 
-const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server', 'touchup'] as const;
+const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server', 'touchup', 'retouch'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
@@ -146,6 +147,10 @@ export async function main(argv: string[]): Promise<BenchResults | undefined> {
     if (results.sections.includes('touchup')) {
       log('touch-up hints (solvers on known truth, stroke timing at 1.5 and 12 MP, gallery)...');
       results.touchup = await runTouchup(studio, { quick: flags.quick, log });
+    }
+    if (results.sections.includes('retouch')) {
+      log('retouch (known-truth cases against a smooth fill, 1.5 and 12 MP next to the fp16 network, the web brush, gallery)...');
+      results.retouch = await runRetouchBench(studio, { quick: flags.quick, log });
     }
     if (results.sections.includes('server')) {
       log('server under load (a child process on loopback)...');
