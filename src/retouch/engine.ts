@@ -191,7 +191,7 @@ export async function completeHole(levels: Level[], final: Float32Array, finalWh
   if (workOf(0) === 'copy') await run({ kind: 'copy', level: 0, bands: rows, into: 'final-band' }, finest);
   else {
     await run({ kind: 'vote', level: 0, bands: rows, sigma2, mode: 'mean', into: 'final-band' }, finest);
-    await run({ kind: 'vote', level: 0, bands: rows, sigma2, mode: 'best', into: 'final-hole' }, finest);
+    await run({ kind: 'vote', level: 0, bands: rows, sigma2, mode: tuning.finalVote, into: 'final-hole' }, finest);
   }
   report.levels.reverse();
   return report;

@@ -57,6 +57,8 @@ export interface RetouchTuning {
   sharpLevels: number;
   /** Whether the finest level (the photo's own scale) may get full rounds, when it is not the only level. */
   fullFinest: boolean;
+  /** How the hole's final pixels are voted: the best-matching patch's (keeps the grain) or the weighted mean. */
+  finalVote: 'best' | 'mean';
   /** Seed of the random search (the result is a function of the input and the seed). */
   seed: number;
 }
@@ -74,6 +76,7 @@ export const DEFAULT_TUNING: RetouchTuning = {
   adaptRing: 4,
   sharpLevels: 0,
   fullFinest: false,
+  finalVote: 'best',
   marginThickness: 1,
   marginLength: 0.15,
   seed: 0x5eed,
