@@ -53,7 +53,7 @@ export async function timeWebBrush(studio: Studio, log: (s: string) => void, run
       await page.mouse.up();
       await page.locator('#retouch[data-fills="1"]').waitFor({ timeout: 60_000 });
       const ms = Number(await page.locator('#retouch').getAttribute('data-last-ms'));
-      maskPixels = Number((await page.locator('#rt-status').innerText()).replace(/[^\d]/g, ' ').trim().split(/\s+/)[0]);
+      maskPixels = Number(/Filled ([\d,.\s]+) px/.exec(await page.locator('#rt-status').innerText())?.[1]?.replace(/[^\d]/g, '') ?? 0);
       const stroke = (await page.locator('#retouch').getAttribute('data-last-stroke'))!;
       const served = await page.evaluate(async (strokeJson) => {
         const photoBlob = await (await fetch((document.querySelector('.card .before') as HTMLImageElement).src)).blob();

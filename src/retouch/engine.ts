@@ -140,7 +140,7 @@ export async function completeHole(levels: Level[], final: Float32Array, finalWh
     const targets = levels[k]!.targets.length;
     // The coarsest level always gets full rounds.
     if (k === top) return 'full';
-    // Full rounds at the photo's own scale smooth the texture more than they mend it (bench/retouch.ts).
+    // Full rounds at the photo's own scale cost a third more and kept no more texture (docs/EDITING.md#retouch).
     if (k === 0 && !tuning.fullFinest) return targets <= 4 * tuning.budgetCentres ? 'light' : 'copy';
     return targets <= tuning.budgetCentres ? 'full' : targets <= 4 * tuning.budgetCentres ? 'light' : 'copy';
   };
