@@ -22,7 +22,7 @@ export const EditBodySchema = {
   additionalProperties: false,
   properties: {
     image_file: { isFile: true, description: 'The photo.' },
-    spec: { type: 'string', maxLength: 100_000, description: 'The job spec as JSON (docs/EDITING.md): {"background": ..., "shadow": ..., "lighting": ..., "layout": ..., "export": ..., "energy": ...}. The fields below override it.' },
+    spec: { type: 'string', maxLength: 100_000, description: 'The job spec as JSON (docs/EDITING.md): {"retouch": ..., "background": ..., "shadow": ..., "lighting": ..., "layout": ..., "export": ..., "energy": ...}; a retouch step ({"strokes": [...]} or {"expand": "10%"}) runs before the cutout. The fields below override it.' },
     background: { type: 'string', maxLength: 2000, description: 'A colour (white, #f4efe6), template:NAME, transparent, a scene in words, or a JSON background object.' },
     background_file: { isFile: true, description: 'An image to use as the background (JPEG, PNG...).' },
     seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of a template or prompt scene.' },
