@@ -85,9 +85,10 @@ export async function splitAlpha(rgba: Uint8Array, width: number, height: number
   const [rgb, alpha, stats] = await Promise.all([
     sharp(rgba, raw).removeAlpha().raw().toBuffer(),
     sharp(rgba, raw).extractChannel(3).raw().toBuffer(),
-    sharp(rgba, raw).extractChannel(3).stats(),
+    // (stats reads the input, whatever the pipeline: the alpha is its fourth channel)
+    sharp(rgba, raw).stats(),
   ]);
-  const opaque = stats.channels[0]!.min === 255;
+  const opaque = stats.channels[3]!.min === 255;
   return { rgb: sharedBytes(rgb), ...(opaque ? {} : { alpha: sharedBytes(alpha) }) };
 }
 
