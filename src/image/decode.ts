@@ -8,7 +8,9 @@ import sharp from 'sharp';
 // bytes twice, and the cache held ~40 MB of a resident server's memory (measured, issue 9).
 sharp.cache(false);
 import { GreenroomError } from '../errors.ts';
+import type { PixelRunner } from '../pixels/pool.ts';
 import { sharedBytes } from '../pixels/transfer.ts';
+import { decodeHeic } from './heic.ts';
 import { sniffFormat, type InputFormat, SUPPORTED_INPUT_FORMATS } from './sniff.ts';
 
 export { resizeForNetwork } from '../models/network-input.ts';
@@ -26,7 +28,7 @@ export interface DecodedImage {
   /** The input's own alpha, when it had a channel that is not fully opaque; on shared memory. */
   alpha?: Uint8Array;
   format: InputFormat;
-  /** The EXIF orientation found (1 when none), already applied to the pixels. */
+  /** The EXIF orientation found (1 when none), already applied to the pixels. HEIC: 1, its container's rotation applied. */
   orientation: number;
 }
 
@@ -35,7 +37,11 @@ function corrupt(format: string, err: unknown): GreenroomError {
   return new GreenroomError('CORRUPT_IMAGE', `The ${format.toUpperCase()} file is damaged or truncated and cannot be decoded (${detail}). Re-export or re-upload the original photo.`, { format, decoder: detail }, { cause: err });
 }
 
-export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
+/**
+ * Decodes a photo. HEIC is decoded in WebAssembly: on the pixel pool when one is given (the
+ * pipeline always gives it), else in this thread.
+ */
+export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, pixels?: PixelRunner): Promise<DecodedImage> {
   if (bytes.length === 0) {
     throw new GreenroomError('EMPTY_INPUT', 'The input is empty (0 bytes). Check that the file finished uploading or copying.');
   }
@@ -53,14 +59,16 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
   } catch (err) {
     throw corrupt(format, err);
   }
-  if (meta.format === 'heif' && meta.compression === 'hevc') {
-    throw new GreenroomError('UNSUPPORTED_FORMAT', 'Unsupported format HEIC: HEVC-compressed images cannot be decoded by this build of sharp; export the photo as JPEG or PNG.', { format: 'heic' });
-  }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
   if (width <= 0 || height <= 0) throw corrupt(format, new Error('no dimensions in header'));
   if (width * height > limits.maxPixels) {
     throw new GreenroomError('IMAGE_TOO_LARGE', `The image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP), above the limit of ${(limits.maxPixels / 1e6).toFixed(1)} MP. Downscale it first, or raise GREENROOM_MAX_PIXELS.`, { width, height, maxPixels: limits.maxPixels });
+  }
+  if (format === 'heic' || (meta.format === 'heif' && meta.compression !== 'av1')) {
+    // libheif in WebAssembly keeps the memory it grew to: the worker that ran it is replaced after.
+    const heic = pixels ? await pixels.run('decodeHeic', { bytes, maxPixels: limits.maxPixels }, { retire: true }) : await decodeHeic(bytes, limits.maxPixels);
+    return { width: heic.width, height: heic.height, rgb: heic.rgb, ...(heic.alpha ? { alpha: heic.alpha } : {}), format: 'heic', orientation: 1 };
   }
   const hasAlpha = meta.hasAlpha === true;
   let decoded: { data: Buffer; info: sharp.OutputInfo };

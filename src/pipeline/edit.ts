@@ -216,7 +216,7 @@ function renderScene(job: EditJob, frame: { width: number; height: number }, io:
     if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
     if (bg.type === 'image') {
       control.ranOn('libvips');
-      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
+      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits, pixels: io.pixels });
       return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
     }
     const spec = described && (bg.type === 'prompt' || bg.type === 'template') ? { type: 'scene' as const, scene: described } : bg;
