@@ -5,8 +5,8 @@
  * onnxruntime, the clock) come in through the image layer and `deps`.
  */
 import type { HarmonizeResult } from '../compose/harmonize.ts';
-import { planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
-import { FLOATING_GAP, type ShadowParams } from '../compose/shadow.ts';
+import { FLOATING_GAP, planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
+import type { ShadowParams } from '../compose/shadow.ts';
 import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
 import type { DecodeLimits } from '../image/decode.ts';

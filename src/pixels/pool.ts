@@ -41,6 +41,8 @@ export interface PixelPoolStats {
   copiedBytes: number;
   /** Workers replaced after dying. */
   restarts: number;
+  /** Workers replaced on purpose after a task that asked to retire them. */
+  retired: number;
 }
 
 export type WorkerRequest = { id: number; task: PixelTaskName; input: unknown };
@@ -69,6 +71,7 @@ export class PixelPool implements PixelRunner {
   #nextId = 1;
   #copied = 0;
   #restarts = 0;
+  #retired = 0;
   #closed = false;
 
   get parallelism(): number {
@@ -98,7 +101,7 @@ export class PixelPool implements PixelRunner {
   }
 
   stats(): PixelPoolStats {
-    return { workers: this.size, busy: this.#slots.filter((s) => s.job).length, queued: this.#queue.length, done: { ...this.#done }, copiedBytes: this.#copied, restarts: this.#restarts };
+    return { workers: this.size, busy: this.#slots.filter((s) => s.job).length, queued: this.#queue.length, done: { ...this.#done }, copiedBytes: this.#copied, restarts: this.#restarts, retired: this.#retired };
   }
 
   async close(): Promise<void> {
@@ -143,6 +146,7 @@ export class PixelPool implements PixelRunner {
   #replace(slot: Slot): void {
     const i = this.#slots.indexOf(slot);
     if (i < 0) return;
+    this.#retired++;
     this.#slots[i] = this.#spawn();
     void slot.worker.terminate();
   }
