@@ -2,11 +2,10 @@
  * The cutout pipeline, top to bottom: decode, segment, refine, encode. Each stage is timed; the
  * side effects (sharp, onnxruntime, the clock) come in through `deps`.
  */
-import { decodeImage, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
+import { decodeImage, orientedDimensions, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { resizeDecoded } from '../image/resize.ts';
-import { fitPixels } from '../image/downscale.ts';
 import { cropRegion } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
 import { uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
@@ -116,10 +115,9 @@ export async function cutoutStages(bytes: Uint8Array, options: CutoutStageOption
 export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, deps: CutoutDeps, stages: StageRecorder): Promise<DecodedInput> {
   return stages.time('decode', async (control) => {
     control.ranOn('libvips');
-    const original = await decodeImage(bytes, deps.limits, deps.pixels);
-    if (original.format === 'heic') control.ranOn('pool');
-    const capped = options.maxPixels ? fitPixels(original.width, original.height, options.maxPixels) : original;
-    const decoded = capped === original ? original : await resizeDecoded(original, capped.width, capped.height);
+    const decoded = await decodeImage(bytes, deps.limits, deps.pixels, options.maxPixels ? { fitPixels: options.maxPixels } : {});
+    if (decoded.format === 'heic') control.ranOn('pool');
+    const original = options.maxPixels ? ((await orientedDimensions(bytes)) ?? decoded) : decoded;
     const io = { limits: deps.limits, pixels: deps.pixels, control };
     const previous = options.matte ? await decodeMatte(options.matte, decoded, io) : undefined;
     const spec = options.hints;
