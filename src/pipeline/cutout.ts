@@ -122,7 +122,8 @@ export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, de
     const previous = options.matte ? await decodeMatte(options.matte, decoded, io) : undefined;
     const spec = options.hints;
     // Strokes in the photo's own pixels are scaled with it.
-    const strokes = spec?.kind === 'strokes' ? { ...spec, frame: spec.frame ?? { width: original.width, height: original.height } } : undefined;
+    const scaled = original.width !== decoded.width || original.height !== decoded.height;
+    const strokes = spec?.kind === 'strokes' ? (scaled && !spec.frame ? { ...spec, frame: { width: original.width, height: original.height } } : spec) : undefined;
     const hints: PhotoHints | undefined = !spec ? undefined : strokes ? { strokes: strokesForPhoto(strokes, decoded) } : { labels: await decodeHintsImage(spec as Exclude<HintsSpec, { kind: 'strokes' }>, decoded, io) };
     return { decoded, ...(previous ? { previous } : {}), ...(hints ? { hints } : {}) };
   });
