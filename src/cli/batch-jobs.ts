@@ -23,6 +23,7 @@ import { openFleetQueue, redactUrl } from '../jobs/bullmq/queue.ts';
 import { fleetSettings } from '../jobs/bullmq/settings.ts';
 import { TERMINAL_STATES, type JobItem, type JobQueue, type JobState } from '../jobs/types.ts';
 import { checkCallbackUrl } from '../webhooks/address.ts';
+import { isGreenroomError } from '../errors.ts';
 import type { WebhookStatus } from '../webhooks/types.ts';
 import { openStorage } from '../storage/open.ts';
 import { writeStreamAtomic } from '../io/write-atomic.ts';
@@ -81,7 +82,13 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = values.out ?? 'out';
   const callbackUrl = values['callback-url'];
   // Checked before any work: no secret, or a refused address, is a coded error now, not after the batch.
-  if (callbackUrl !== undefined) await checkCallbackUrl(callbackUrl, config.webhooks, '--callback-url');
+  if (callbackUrl !== undefined) {
+    try {
+      await checkCallbackUrl(callbackUrl, config.webhooks, '--callback-url');
+    } catch (err) {
+      throw isGreenroomError(err) ? new UsageError(err.message, BATCH_USAGE, err.code) : err;
+    }
+  }
 
   const inputs = await expandInputs(positionals);
   for (const bad of inputs.filter((i) => i.error)) process.stderr.write(`${bad.file}: ${bad.error!.code} ${bad.error!.message}\n`);
