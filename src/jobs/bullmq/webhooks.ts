@@ -131,6 +131,10 @@ export async function startWebhookDeliverer(options: WebhookDelivererOptions): P
     prefix: BULL_PREFIX,
     name,
     concurrency: CONCURRENCY,
+    // Deliveries are rare: block longer between idle polls (a new delivery still wakes it at once).
+    // The deliverer's idle cost, measured: 2.1 Redis commands/s at BullMQ's default 5 s, 1.3 at 10 s
+    // (an item worker alone: 2.1).
+    drainDelay: 10,
     lockDuration: fleet.lockMs,
     stalledInterval: fleet.stalledIntervalMs,
     // Stalls are counted by greenroom's claim (each restart is a try); BullMQ must not fail the job first.
