@@ -106,7 +106,14 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   void worker.run().catch((err: unknown) => process.emitWarning(`greenroom worker ${name} stopped: ${(err as Error).message}`));
   await worker.waitUntilReady();
   const webhooks = options.webhooks;
-  const deliverer: WebhookDeliverer | undefined = webhooks?.secret ? await startWebhookDeliverer({ redis, store, enqueuer, webhooks, fleet: settings, name, now }) : undefined;
+  let deliverer: WebhookDeliverer | undefined;
+  try {
+    if (webhooks?.secret) deliverer = await startWebhookDeliverer({ redis, store, enqueuer, webhooks, fleet: settings, name, now });
+  } catch (err) {
+    await worker.close();
+    redis.disconnect();
+    throw err;
+  }
 
   let closed: Promise<void> | undefined;
   return {
