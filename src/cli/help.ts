@@ -178,6 +178,9 @@ Options:
       --json               one JSON line per image as it finishes: {file, output, width,
                            height, energyJ} or {file, error: {code, message}}
   -j, --jobs N             images processed at once, 1-8 (default GREENROOM_JOB_CONCURRENCY, 1)
+      --callback-url URL   POST a signed summary there when the job ends (needs
+                           GREENROOM_WEBHOOK_SECRET; see docs/API.md "Webhooks"); without a
+                           fleet the run waits for the delivery before exiting
   -h, --help               show this help
 
 Examples:
