@@ -148,7 +148,8 @@ function rowsBox(alpha: Uint8Array, plan: BandPlan, y0: number, y1: number, thin
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   };
-  forEachSpan(tiles, width, y0, y1, (x0, x1, y) => {
+  /** The pixels of the span above the threshold, as seen. */
+  const scan = (x0: number, x1: number, y: number) => {
     let first = -1, last = -1;
     for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
       if (alpha[i]! > 12) {
@@ -157,19 +158,10 @@ function rowsBox(alpha: Uint8Array, plan: BandPlan, y0: number, y1: number, thin
       }
     }
     if (first >= 0) seen(first, last + 1, y);
-  });
-  forEachSpan(tiles, width, y0, y1, (x0, x1, y) => {
-    if (!thinned) return seen(x0, x1, y);
-    // The input's own alpha may thin an opaque tile: count only what is really there.
-    let first = -1, last = -1;
-    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
-      if (alpha[i]! > 12) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first >= 0) seen(first, last + 1, y);
-  }, idleOfKind(tiles, TILE_ONE));
+  };
+  forEachSpan(tiles, width, y0, y1, scan);
+  // Opaque tiles count whole, unless the input's own alpha may have thinned them.
+  forEachSpan(tiles, width, y0, y1, thinned ? scan : seen, idleOfKind(tiles, TILE_ONE));
   return maxX < 0 ? null : { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }
 
