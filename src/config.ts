@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   XDG_CACHE_HOME: z.string().min(1).optional(),
   GREENROOM_THREADS: positiveInt.optional(),
   GREENROOM_PIXEL_WORKERS: positiveInt.optional(),
+  MALLOC_MMAP_THRESHOLD_: z.string().optional(),
   GREENROOM_MAX_PIXELS: positiveInt.optional(),
   GREENROOM_MODEL: z.string().min(1).optional(),
   GREENROOM_DATA_DIR: z.string().min(1).optional(),
@@ -51,6 +52,15 @@ const EnvSchema = z.object({
   GREENROOM_RATE_LIMIT_PER_MIN: z.coerce.number().int().nonnegative().optional(),
   GREENROOM_ALLOW_URL_FETCH: z.enum(['0', '1', 'true', 'false', 'yes', 'no']).optional(),
   GREENROOM_CORS_ORIGIN: z.string().min(1).optional(),
+  GREENROOM_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'expected at least 16 characters (for example whsec_ followed by `openssl rand -base64 32`)')
+    .refine((s) => !s.startsWith('whsec_') || Buffer.from(s.slice(6), 'base64').length >= 16, 'a whsec_ secret must be base64 of at least 16 bytes')
+    .optional(),
+  GREENROOM_WEBHOOK_PRIVATE: z.enum(['allow', 'deny']).optional(),
+  GREENROOM_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).optional(),
+  GREENROOM_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).optional(),
+  GREENROOM_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 
 /** Energy settings (see docs/ENERGY.md). */
@@ -78,6 +88,11 @@ export interface Config {
   readonly threads: number;
   /** Worker threads of the pixel pool (refine, decontaminate, touch-up, compose); defaults to every core. */
   readonly pixelWorkers: number;
+  /**
+   * Whether glibc was told to return large freed buffers to the system (MALLOC_MMAP_THRESHOLD_
+   * set, as `npm start` does): without it a server's idle memory stays near its peak.
+   */
+  readonly mallocTuned: boolean;
   /** Largest accepted image, in pixels (width x height), checked from the header before decoding. */
   readonly maxPixels: number;
   /** Model used when a call names none: $GREENROOM_MODEL, else models.json's default. */
@@ -89,6 +104,26 @@ export interface Config {
   readonly server: ServerConfig;
   /** Where job inputs and outputs live (see docs/DEPLOY.md). */
   readonly storage: StorageConfig;
+  /** Job webhooks (callback_url; see docs/API.md). */
+  readonly webhooks: WebhookConfig;
+}
+
+/** Job webhooks: signed POSTs when a job ends (docs/API.md, "Webhooks"). */
+export interface WebhookConfig {
+  /**
+   * $GREENROOM_WEBHOOK_SECRET: the HMAC-SHA256 key (`whsec_<base64>` is decoded, as Standard
+   * Webhooks does; any other value is used as its UTF-8 bytes). Unset: callback_url is refused
+   * (GREENROOM_ERR_WEBHOOKS_DISABLED), since an unsigned callback could be forged by anyone.
+   */
+  readonly secret?: string;
+  /** $GREENROOM_WEBHOOK_PRIVATE=allow: callbacks may go to private, loopback and link-local addresses (default: public only). */
+  readonly allowPrivate: boolean;
+  /** $GREENROOM_WEBHOOK_ATTEMPTS: tries before a delivery is given up (default 10). */
+  readonly attempts: number;
+  /** $GREENROOM_WEBHOOK_BACKOFF_MS: the wait after the first failed try, doubled after each (default 15000: about 2 h over 10 tries). */
+  readonly backoffMs: number;
+  /** $GREENROOM_WEBHOOK_TIMEOUT_MS: how long one try waits for the receiver's answer (default 10000). */
+  readonly timeoutMs: number;
 }
 
 /** $GREENROOM_STORAGE_URL: file:///folder (default: the data folder) or s3://bucket/prefix. */
@@ -165,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: e.GREENROOM_CACHE_DIR ?? path.join(cacheRoot, 'greenroom'),
     threads: e.GREENROOM_THREADS ?? os.availableParallelism(),
     pixelWorkers: e.GREENROOM_PIXEL_WORKERS ?? os.availableParallelism(),
+    mallocTuned: e.MALLOC_MMAP_THRESHOLD_ !== undefined,
     maxPixels: e.GREENROOM_MAX_PIXELS ?? DEFAULT_MAX_PIXELS,
     defaultModel: e.GREENROOM_MODEL ?? loadManifest().default,
     dataDir: e.GREENROOM_DATA_DIR ?? path.join(dataRoot, 'greenroom'),
@@ -188,6 +224,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerName: e.GREENROOM_WORKER_NAME ?? `${os.hostname()}:${process.pid}`,
     }),
     storage: parseStorage(e),
+    webhooks: Object.freeze({
+      ...(e.GREENROOM_WEBHOOK_SECRET !== undefined ? { secret: e.GREENROOM_WEBHOOK_SECRET } : {}),
+      allowPrivate: e.GREENROOM_WEBHOOK_PRIVATE === 'allow',
+      attempts: e.GREENROOM_WEBHOOK_ATTEMPTS ?? 10,
+      backoffMs: e.GREENROOM_WEBHOOK_BACKOFF_MS ?? 15_000,
+      timeoutMs: e.GREENROOM_WEBHOOK_TIMEOUT_MS ?? 10_000,
+    }),
     server: Object.freeze({
       port: e.PORT ?? 8080,
       host: e.HOST ?? '127.0.0.1',

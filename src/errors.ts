@@ -33,6 +33,7 @@ export const ErrorCodes = {
   INTERNAL: { status: 500, title: 'Internal error' },
   URL_FETCH_DISABLED: { status: 400, title: 'Fetching images by URL is disabled' },
   URL_NOT_ALLOWED: { status: 400, title: 'URL not allowed' },
+  WEBHOOKS_DISABLED: { status: 400, title: 'Webhooks are not configured' },
   ENERGY_BUDGET_EXCEEDED: { status: 422, title: 'Energy budget exceeded' },
   ENERGY_METER_UNAVAILABLE: { status: 500, title: 'Energy meter unavailable' },
   INVALID_CONFIG: { status: 500, title: 'Invalid configuration' },

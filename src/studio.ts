@@ -17,6 +17,7 @@ import { PixelPool } from './pixels/pool.ts';
 import { parseCutoutOptions, type CutoutOptionsInput } from './pipeline/cutout-options.ts';
 import { runCutout, type CutoutResult } from './pipeline/cutout.ts';
 import { runEdit, type EditResult } from './pipeline/edit.ts';
+import { CONVERT_FORMATS, runConvert, type ConvertOptions, type ConvertResult } from './pipeline/convert.ts';
 import { parseEditSpec, type EditSpecInput } from './pipeline/spec.ts';
 import { parseRetouchOptions, type RetouchOptionsInput } from './pipeline/retouch-options.ts';
 import { runRetouch, type RetouchResult } from './pipeline/retouch.ts';
@@ -98,9 +99,8 @@ export class Studio {
     });
     const energy = options.energy ?? (await openEnergy(config));
     const studio = new Studio(config, options, energy);
-    if (options.warm === false) return studio;
     try {
-      await studio.segmenter(config.defaultModel);
+      await Promise.all([options.warm === false ? undefined : studio.segmenter(config.defaultModel), studio.pixels.ready()]);
     } catch (err) {
       await studio.close();
       throw err;
@@ -172,6 +172,19 @@ export class Studio {
     const result = await runRetouch(bytes, parsed, { pixels: this.pixels, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
     await this.#record(result, { operation: 'retouch', ...label }, input);
     return result;
+  }
+
+  /**
+   * The photo as JPEG, PNG or WebP (decoded as every input is: oriented, sRGB, HEIC included),
+   * optionally scaled down: for viewers that cannot read the original (HEIC in most browsers).
+   * No network runs, so no energy receipt is written.
+   */
+  async convert(input: ImageInput, options: Partial<ConvertOptions> = {}): Promise<ConvertResult> {
+    if (this.#closed) throw new GreenroomError('STUDIO_CLOSED', 'The studio was closed; open a new one.');
+    const format = options.format ?? 'jpeg';
+    if (!CONVERT_FORMATS.includes(format)) throw new GreenroomError('INVALID_OPTION', `format: expected one of ${CONVERT_FORMATS.join(', ')}, got ${String(format)}.`, { field: 'format' });
+    const bytes = await readInput(input);
+    return runConvert(bytes, { format, ...(options.quality ? { quality: options.quality } : {}), ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) }, { limits: { maxPixels: this.config.maxPixels }, pixels: this.pixels });
   }
 
   /**

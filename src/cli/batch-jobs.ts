@@ -5,6 +5,9 @@
  * to DIR as they finish. The job's
  * idempotency key comes from the inputs (absolute path, size, mtime) and the spec, so running
  * the same command again resumes the job: finished images are only copied out.
+ * `--callback-url URL` has the job POST a signed summary there when it ends (docs/API.md,
+ * "Webhooks"); the embedded queue delivers it from this process, so the run waits for the
+ * delivery (or its giving up) before exiting; a fleet's workers deliver it on their own.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +22,9 @@ import { openEmbeddedQueue } from '../jobs/embedded.ts';
 import { openFleetQueue, redactUrl } from '../jobs/bullmq/queue.ts';
 import { fleetSettings } from '../jobs/bullmq/settings.ts';
 import { TERMINAL_STATES, type JobItem, type JobQueue, type JobState } from '../jobs/types.ts';
+import { checkCallbackUrl } from '../webhooks/address.ts';
+import { isGreenroomError } from '../errors.ts';
+import type { WebhookStatus } from '../webhooks/types.ts';
 import { openStorage } from '../storage/open.ts';
 import { writeStreamAtomic } from '../io/write-atomic.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, formatMs, withUsage } from './args.ts';
@@ -46,7 +52,14 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string', short: 'o' }, ...EDIT_FLAG_OPTIONS, json: { type: 'boolean' }, jobs: { type: 'string', short: 'j' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        out: { type: 'string', short: 'o' },
+        ...EDIT_FLAG_OPTIONS,
+        json: { type: 'boolean' },
+        jobs: { type: 'string', short: 'j' },
+        'callback-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }),
   );
   if (values.help) {
@@ -67,6 +80,15 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8) throw new UsageError(`--jobs must be a whole number from 1 to 8; got "${values.jobs}".`, BATCH_USAGE, 'GREENROOM_ERR_INVALID_OPTION');
   const json = values.json === true;
   const outDir = values.out ?? 'out';
+  const callbackUrl = values['callback-url'];
+  // Checked before any work: no secret, or a refused address, is a coded error now, not after the batch.
+  if (callbackUrl !== undefined) {
+    try {
+      await checkCallbackUrl(callbackUrl, config.webhooks, '--callback-url');
+    } catch (err) {
+      throw isGreenroomError(err) ? new UsageError(err.message, BATCH_USAGE, err.code) : err;
+    }
+  }
 
   const inputs = await expandInputs(positionals);
   for (const bad of inputs.filter((i) => i.error)) process.stderr.write(`${bad.file}: ${bad.error!.code} ${bad.error!.message}\n`);
@@ -81,9 +103,17 @@ export async function run(argv: string[]): Promise<number> {
   const studio = redisUrl ? undefined : await openStudio(spec.cutout?.model, json);
   const maxQueuedItems = Math.max(config.jobs.maxQueuedItems, files.length);
   const queue: JobQueue = redisUrl
-    ? await openFleetQueue({ redisUrl, storage: openStorage(config), settings: fleetSettings(config.jobs), maxQueuedItems, retentionHours: config.jobs.retentionHours, name: `batch-${process.pid}` })
+    ? await openFleetQueue({
+        redisUrl,
+        storage: openStorage(config),
+        settings: fleetSettings(config.jobs),
+        maxQueuedItems,
+        retentionHours: config.jobs.retentionHours,
+        name: `batch-${process.pid}`,
+        webhooks: config.webhooks,
+      })
     : // Its own folder, so a batch can run while `greenroom serve` holds the server's queue.
-      await openEmbeddedQueue({ studio: studio!, dataDir: path.join(config.dataDir, 'batch'), concurrency, maxQueuedItems, retentionHours: config.jobs.retentionHours });
+      await openEmbeddedQueue({ studio: studio!, dataDir: path.join(config.dataDir, 'batch'), concurrency, maxQueuedItems, retentionHours: config.jobs.retentionHours, webhooks: config.webhooks });
   if (redisUrl && !json) {
     const { workers } = await queue.stats();
     process.stderr.write(`fleet ${redactUrl(redisUrl)}: ${workers ?? 0} worker${workers === 1 ? '' : 's'} connected${workers ? '' : ' (start one with "greenroom worker"; the job waits for it)'}
@@ -101,7 +131,13 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { id, created } = await queue.submit({ files: files.map((f) => ({ name: path.basename(f), path: f })), kind: 'edit', spec, idempotencyKey: key });
+    const { id, created } = await queue.submit({
+      files: files.map((f) => ({ name: path.basename(f), path: f })),
+      kind: 'edit',
+      spec,
+      idempotencyKey: key,
+      ...(callbackUrl !== undefined ? { callbackUrl } : {}),
+    });
     const before = (await queue.get(id))!;
     if (!created) process.stderr.write(`resuming job ${id}: ${before.done + before.failed} of ${before.total} already finished\n`);
     else if (!json) process.stderr.write(`job ${id}: ${files.length} image${files.length === 1 ? '' : 's'}\n`);
@@ -161,12 +197,40 @@ export async function run(argv: string[]): Promise<number> {
     if (!json) {
       process.stderr.write(`${final.done} of ${inputs.length} written to ${outDir}${bad ? `, ${bad} failed` : ''} (${formatMs(performance.now() - started)}, ${final.energy.joules.toFixed(1)} J)\n`);
     }
-    return bad > 0 ? EXIT_FAILURE : EXIT_OK;
+    const hook = final.webhook ? await followWebhook(queue, id, redisUrl !== undefined, json) : undefined;
+    return bad > 0 || hook?.state === 'failed' ? EXIT_FAILURE : EXIT_OK;
   } finally {
     multibar?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await queue.close();
     await studio?.close();
+  }
+}
+
+/**
+ * After the job: the embedded queue delivers the webhook from this process, so wait until it is
+ * delivered or given up, saying each failed try (Ctrl-C leaves it pending: the next
+ * `greenroom batch` resumes it). A fleet's workers deliver it: say so and leave.
+ */
+async function followWebhook(queue: JobQueue, id: string, fleet: boolean, json: boolean): Promise<WebhookStatus | undefined> {
+  const say = (text: string) => !json && process.stderr.write(`${text}\n`);
+  let seen = -1;
+  for (;;) {
+    const hook = (await queue.get(id))?.webhook;
+    if (!hook) return undefined;
+    const ended = hook.state === 'delivered' || hook.state === 'failed';
+    if (fleet || ended) {
+      if (json) process.stdout.write(`${JSON.stringify({ webhook: hook })}\n`);
+      if (hook.state === 'delivered') say(`webhook delivered to ${hook.url} (${hook.attempts} ${hook.attempts === 1 ? 'try' : 'tries'})`);
+      else if (hook.state === 'failed') say(`webhook to ${hook.url} failed after ${hook.attempts} ${hook.attempts === 1 ? 'try' : 'tries'}: ${hook.lastError ?? ''}`);
+      else say(`webhook to ${hook.url}: ${hook.state}; the fleet's workers deliver it (GET /v1/jobs/${id} shows its state)`);
+      return hook;
+    }
+    if (hook.attempts !== seen && hook.attempts > 0 && hook.nextAttemptAt) {
+      say(`webhook: try ${hook.attempts} failed (${hook.lastError ?? 'no answer'}); next at ${hook.nextAttemptAt} (Ctrl-C leaves it pending for the next greenroom batch)`);
+    }
+    seen = hook.attempts;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -38,7 +38,7 @@ Environment:
 export const CUTOUT_USAGE = `Usage: greenroom cutout INPUT... [--out DIR] [options]
 
 Cuts the subject out of each INPUT and writes DIR/<name>.<ext>. A folder means every image
-in it (.jpg .jpeg .png .webp .avif .tif .tiff .gif, not recursive); a file named explicitly
+in it (.jpg .jpeg .png .webp .avif .heic .heif .tif .tiff .gif, not recursive); a file named explicitly
 is always attempted. Two inputs with the same name get -2, -3... suffixes. A failed input
 is reported and the run goes on; the exit code is 1 if any input failed.
 
@@ -221,6 +221,9 @@ Options:
       --json               one JSON line per image as it finishes: {file, output, width,
                            height, energyJ} or {file, error: {code, message}}
   -j, --jobs N             images processed at once, 1-8 (default GREENROOM_JOB_CONCURRENCY, 1)
+      --callback-url URL   POST a signed summary there when the job ends (needs
+                           GREENROOM_WEBHOOK_SECRET; see docs/API.md "Webhooks"); without a
+                           fleet the run waits for the delivery before exiting
   -h, --help               show this help
 
 Examples:

@@ -52,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       settings: fleetSettings(config.jobs),
       name,
       concurrency,
+      webhooks: config.webhooks,
       ...(values.quiet
         ? {}
         : {
@@ -66,7 +67,9 @@ export async function run(argv: string[]): Promise<number> {
     await studio.close();
     throw err;
   }
-  log(`worker ${name}: ready on ${redactUrl(redisUrl)}, storage ${storage.url}, ${concurrency} at once, ${config.threads} threads`);
+  log(
+    `worker ${name}: ready on ${redactUrl(redisUrl)}, storage ${storage.url}, ${concurrency} at once, ${config.threads} threads, ${worker.deliversWebhooks ? 'delivers webhooks' : 'no webhooks (GREENROOM_WEBHOOK_SECRET unset)'}`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

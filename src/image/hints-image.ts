@@ -24,9 +24,9 @@ interface Size {
   height: number;
 }
 
-async function decodeFor(bytes: Uint8Array, limits: DecodeLimits, field: string, what: string, hints: boolean): Promise<DecodedImage> {
+async function decodeFor(bytes: Uint8Array, io: HintsImageIO, field: string, what: string, hints: boolean): Promise<DecodedImage> {
   try {
-    return await decodeImage(bytes, limits);
+    return await decodeImage(bytes, io.limits, io.pixels);
   } catch (err) {
     if (!isGreenroomError(err)) throw err;
     const message = `${field}: the ${what} cannot be used: ${err.message}`;
@@ -38,7 +38,7 @@ async function decodeFor(bytes: Uint8Array, limits: DecodeLimits, field: string,
 
 /** The keep and erase labels of a hints image, scaled to the photo. */
 export async function decodeHintsImage(hints: ImageHints, photo: Size, io: HintsImageIO, field = hints.field): Promise<LabelMap> {
-  const img = await decodeFor(hints.bytes, io.limits, `${field}.image`, 'hints image', true);
+  const img = await decodeFor(hints.bytes, io, `${field}.image`, 'hints image', true);
   if (!sameShape(img.width, img.height, photo)) {
     throw new GreenroomError('INVALID_HINTS', `${field}.image: the hints image is ${img.width}x${img.height}, but the photo is ${photo.width}x${photo.height}, another shape; draw the hints on the photo (any size of the same shape).`, { field: `${field}.image`, reason: 'size', hints: { width: img.width, height: img.height }, photo });
   }
@@ -72,7 +72,7 @@ function commonColours(rgba: Uint8Array): string[] {
  * transparency, or the grey level of a matte image (greenroom's channels=alpha output).
  */
 export async function decodeMatte(bytes: Uint8Array, photo: Size, io: HintsImageIO, field = 'cutout.matte'): Promise<Uint8Array> {
-  const img = await decodeFor(bytes, io.limits, field, 'previous cutout', false);
+  const img = await decodeFor(bytes, io, field, 'previous cutout', false);
   if (!sameShape(img.width, img.height, photo)) {
     throw new GreenroomError('INVALID_OPTION', `${field}: the previous cutout is ${img.width}x${img.height}, but the photo is ${photo.width}x${photo.height}, another shape; send the uncropped cutout of this photo.`, { field, reason: 'size', matte: { width: img.width, height: img.height }, photo });
   }

@@ -5,7 +5,7 @@
  * and the final placement work on a third of the pixels.
  */
 import sharp from 'sharp';
-import { sharedBytes } from '../pixels/transfer.ts';
+import { sharedBytesSliced } from '../pixels/transfer.ts';
 import { splitAlpha, type DecodedImage } from './decode.ts';
 import { asBuffer } from './encode.ts';
 
@@ -16,7 +16,7 @@ export async function resizeDecoded(image: DecodedImage, width: number, height: 
   let pipeline = sharp(image.rgb, raw(3));
   if (image.alpha) pipeline = sharp(await pipeline.joinChannel(asBuffer(image.alpha), raw(1)).raw().toBuffer(), { raw: { width: image.width, height: image.height, channels: 4 } });
   const data = await pipeline.resize(width, height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
-  if (!image.alpha) return { ...image, width, height, rgb: sharedBytes(data) };
+  if (!image.alpha) return { ...image, width, height, rgb: await sharedBytesSliced(data) };
   const { rgb, alpha } = await splitAlpha(data, width, height);
   return { ...image, width, height, rgb, ...(alpha ? { alpha } : {}) };
 }

@@ -20,9 +20,12 @@ import { JOBS_PREFIX, jobPrefix, outputKey } from './keys.ts';
 import { JobListeners } from './listeners.ts';
 import { jobNotFound, positive, summarize } from './spec.ts';
 import { JobStore, type ClaimedItem, type ItemChange } from './store.ts';
-import type { JobEvent, JobQueue, JobStatus, JobUpload, QueueStats, SubmitRequest } from './types.ts';
+import type { JobEvent, JobQueue, JobState, JobStatus, JobUpload, QueueStats, SubmitRequest } from './types.ts';
 import { StorageUpload, submitFiles, type StagedJob } from './upload.ts';
+import { WebhookOutbox } from './webhook-outbox.ts';
 import { zipFromStorage } from './zip.ts';
+import { checkCallbackUrl } from '../webhooks/address.ts';
+import { NO_WEBHOOKS, type WebhookSettings } from '../webhooks/types.ts';
 
 export type { JobRunner } from './item.ts';
 export { jobNotFound } from './spec.ts';
@@ -43,6 +46,8 @@ export interface EmbeddedQueueOptions {
   sweepIntervalMs?: number;
   /** The clock, for tests of retention. */
   now?: () => number;
+  /** Job webhooks (config.webhooks); without a secret, a callbackUrl is refused (WEBHOOKS_DISABLED). */
+  webhooks?: WebhookSettings;
 }
 
 /** Seconds per item assumed for Retry-After before any item has finished. */
@@ -76,6 +81,8 @@ export class EmbeddedQueue implements JobQueue {
   readonly #retentionMs: number;
   readonly #sweepMs: number;
   readonly #unlock: () => void;
+  readonly #webhooks: WebhookSettings;
+  readonly #outbox: WebhookOutbox;
   readonly #listeners = new JobListeners((jobId, err) => warn(`a listener of job ${jobId}`, err));
   readonly #inFlight = new Set<Promise<void>>();
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -92,6 +99,8 @@ export class EmbeddedQueue implements JobQueue {
     this.#maxQueued = positive(options.maxQueuedItems, 10_000, 'maxQueuedItems');
     this.#retentionMs = positive(options.retentionHours, 168, 'retentionHours') * 3_600_000;
     this.#sweepMs = options.sweepIntervalMs ?? Math.min(3_600_000, Math.max(1000, this.#retentionMs / 4));
+    this.#webhooks = options.webhooks ?? NO_WEBHOOKS;
+    this.#outbox = new WebhookOutbox(store, this.#webhooks, now);
   }
 
   /** Recovers from a crash, applies retention, resumes the queue. */
@@ -104,11 +113,15 @@ export class EmbeddedQueue implements JobQueue {
     await this.sweep();
     this.#sweepTimer = setInterval(() => void this.sweep().catch((err) => warn('retention', err)), this.#sweepMs);
     this.#sweepTimer.unref();
+    // Deliveries left pending by the last run (waiting for a retry, or cut short) resume.
+    this.#outbox.wake();
     this.#pump();
   }
 
-  submit(req: SubmitRequest): Promise<{ id: string; created: boolean }> {
+  async submit(req: SubmitRequest): Promise<{ id: string; created: boolean }> {
     this.#assertOpen();
+    // Refused before any input is copied.
+    if (req.callbackUrl !== undefined) await checkCallbackUrl(req.callbackUrl, this.#webhooks);
     return submitFiles(this, req);
   }
 
@@ -139,6 +152,7 @@ export class EmbeddedQueue implements JobQueue {
         { queuedItems, maxQueuedItems: this.#maxQueued, retryAfterSeconds },
       );
     }
+    const callbackUrl = staged.callbackUrl === undefined ? undefined : await checkCallbackUrl(staged.callbackUrl, this.#webhooks);
     const outNames = outputNames(staged.names, staged.job.ext);
     const res = this.#store.insert({
       id: staged.id,
@@ -146,6 +160,7 @@ export class EmbeddedQueue implements JobQueue {
       spec: JSON.stringify(staged.job.spec),
       hasBackground: staged.hasBackground,
       ...(staged.idempotencyKey !== undefined ? { idempotencyKey: staged.idempotencyKey } : {}),
+      ...(callbackUrl !== undefined ? { callbackUrl } : {}),
       items: staged.names.map((name, i) => ({ name, outName: outNames[i]! })),
     });
     if (res.created) this.#pump();
@@ -178,7 +193,7 @@ export class EmbeddedQueue implements JobQueue {
     const res = this.#store.cancel(id);
     if (!res) return false;
     for (const c of res.cancelled) this.#emit({ type: 'item', jobId: id, item: c.item, done: c.done, failed: c.failed, total: c.total });
-    if (res.jobEnded) this.#emit({ type: 'state', jobId: id, state: res.jobEnded });
+    if (res.jobEnded) this.#ended(id, res.jobEnded);
     return true;
   }
 
@@ -207,6 +222,7 @@ export class EmbeddedQueue implements JobQueue {
       this.#closing = true;
       clearInterval(this.#sweepTimer);
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#outbox.close();
       this.#listeners.clear();
       this.#store.close();
       await this.#storage.close();
@@ -259,8 +275,14 @@ export class EmbeddedQueue implements JobQueue {
       change = this.#store.failItem(c.jobId, c.index, summarize(err));
     }
     this.#emit({ type: 'item', jobId: c.jobId, item: change.item, done: change.done, failed: change.failed, total: change.total });
-    if (change.jobEnded) this.#emit({ type: 'state', jobId: c.jobId, state: change.jobEnded });
+    if (change.jobEnded) this.#ended(c.jobId, change.jobEnded);
     await recordEnergy?.();
+  }
+
+  /** A job ended: its listeners hear it, and its webhook (made due by the same transaction) is sent. */
+  #ended(jobId: string, state: JobState): void {
+    this.#emit({ type: 'state', jobId, state });
+    this.#outbox.wake();
   }
 
   #emit(e: JobEvent): void {

@@ -4,6 +4,7 @@
  * Synchronous by design: better-sqlite3 calls take microseconds and keep ordering simple.
  */
 import Database from 'better-sqlite3';
+import type { AttemptResult, WebhookState, WebhookStatus } from '../webhooks/types.ts';
 import type { JobItem, JobKind, JobState, JobStatus } from './types.ts';
 
 const SCHEMA = `
@@ -42,6 +43,17 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_by_state ON items (state);
 CREATE INDEX IF NOT EXISTS items_by_job_state ON items (job_id, state, idx);
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at);
+CREATE TABLE IF NOT EXISTS webhooks (
+  job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('waiting', 'pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER,
+  last_error TEXT,
+  next_at INTEGER,
+  delivered_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS webhooks_due ON webhooks (state, next_at);
 `;
 
 interface JobRow {
@@ -56,6 +68,25 @@ interface JobRow {
   idempotency_key: string | null;
   joules: number;
   co2e_grams: number;
+}
+
+interface WebhookRow {
+  job_id: string;
+  url: string;
+  state: WebhookState;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  next_at: number | null;
+  delivered_at: number | null;
+}
+
+/** A webhook whose job ended and whose next try is due. */
+export interface DueWebhook {
+  jobId: string;
+  url: string;
+  /** Tries made before this one. */
+  attempts: number;
 }
 
 interface ItemRow {
@@ -95,6 +126,8 @@ export interface NewJob {
   spec: string;
   hasBackground: boolean;
   idempotencyKey?: string;
+  /** Called when the job ends (already checked). */
+  callbackUrl?: string;
   items: { name: string; outName: string }[];
 }
 
@@ -188,6 +221,7 @@ export class JobStore {
         .run(job.id, job.kind, job.spec, job.hasBackground ? 1 : 0, 'queued', now, now, job.idempotencyKey ?? null);
       const item = this.#db.prepare(`INSERT INTO items (job_id, idx, name, out_name, state) VALUES (?, ?, ?, ?, 'queued')`);
       job.items.forEach((it, i) => item.run(job.id, i, it.name, it.outName));
+      if (job.callbackUrl !== undefined) this.#db.prepare(`INSERT INTO webhooks (job_id, url, state) VALUES (?, ?, 'waiting')`).run(job.id, job.callbackUrl);
       return { id: job.id, created: true };
     })();
   }
@@ -274,7 +308,50 @@ export class JobStore {
       items,
       energy: { joules: round(job.joules, 3), co2eGrams: round(job.co2e_grams, 6) },
       ...(job.idempotency_key !== null ? { idempotencyKey: job.idempotency_key } : {}),
+      ...this.#webhookStatus(jobId),
     };
+  }
+
+  #webhookStatus(jobId: string): { webhook?: WebhookStatus } {
+    const w = this.#db.prepare('SELECT * FROM webhooks WHERE job_id = ?').get(jobId) as WebhookRow | undefined;
+    if (!w) return {};
+    return {
+      webhook: {
+        url: w.url,
+        state: w.state,
+        attempts: w.attempts,
+        ...(w.last_status !== null ? { lastStatus: w.last_status } : {}),
+        ...(w.last_error !== null ? { lastError: w.last_error } : {}),
+        ...(w.state === 'pending' && w.next_at !== null ? { nextAttemptAt: new Date(w.next_at).toISOString() } : {}),
+        ...(w.delivered_at !== null ? { deliveredAt: new Date(w.delivered_at).toISOString() } : {}),
+      },
+    };
+  }
+
+  /** Webhooks of ended jobs whose next try is due, oldest first. */
+  dueWebhooks(now: number, limit: number): DueWebhook[] {
+    return (this.#db.prepare(`SELECT job_id, url, attempts FROM webhooks WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?`).all(now, limit) as WebhookRow[]).map((w) => ({
+      jobId: w.job_id,
+      url: w.url,
+      attempts: w.attempts,
+    }));
+  }
+
+  /** When the next pending webhook is due, or null when none is pending. */
+  nextWebhookAt(): number | null {
+    return (this.#db.prepare(`SELECT MIN(next_at) AS at FROM webhooks WHERE state = 'pending'`).get() as { at: number | null }).at;
+  }
+
+  /**
+   * Records one try: delivered, or failed and tried again at `retryAt`, or failed for good
+   * (retryAt undefined). Counted here, after the try: a try cut short by a crash is made again.
+   */
+  recordWebhookAttempt(jobId: string, result: AttemptResult, retryAt: number | undefined): void {
+    const now = this.#now();
+    const state: WebhookState = result.ok ? 'delivered' : retryAt === undefined ? 'failed' : 'pending';
+    this.#db
+      .prepare(`UPDATE webhooks SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_at = ?, delivered_at = ? WHERE job_id = ? AND state = 'pending'`)
+      .run(state, result.status ?? null, result.ok ? null : result.error, result.ok ? null : (retryAt ?? null), result.ok ? now : null, jobId);
   }
 
   /** A finished item's output name, or null. */
@@ -313,7 +390,12 @@ export class JobStore {
 
   /** Ended jobs created before the cutoff (unfinished jobs are kept until they end). */
   expired(cutoffMs: number): string[] {
-    return (this.#db.prepare(`SELECT id FROM jobs WHERE created_at < ? AND state IN ('done', 'failed', 'cancelled')`).all(cutoffMs) as { id: string }[]).map((r) => r.id);
+    // A webhook still being tried keeps its job (its body is made from the job's record).
+    return (
+      this.#db
+        .prepare(`SELECT id FROM jobs WHERE created_at < ? AND state IN ('done', 'failed', 'cancelled') AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.job_id = jobs.id AND w.state = 'pending')`)
+        .all(cutoffMs) as { id: string }[]
+    ).map((r) => r.id);
   }
 
   delete(jobIds: readonly string[]): void {
@@ -352,7 +434,10 @@ export class JobStore {
     if (pending > 0) return undefined;
     const { done } = this.#counts(jobId);
     const state: JobState = job.cancel_requested ? 'cancelled' : done > 0 ? 'done' : 'failed';
-    this.#db.prepare('UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?').run(state, this.#now(), jobId);
+    const now = this.#now();
+    this.#db.prepare('UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?').run(state, now, jobId);
+    // In the same transaction as the end: the webhook is due exactly when the job has ended, crash or not.
+    this.#db.prepare(`UPDATE webhooks SET state = 'pending', next_at = ? WHERE job_id = ? AND state = 'waiting'`).run(now, jobId);
     return state;
   }
 }

@@ -6,6 +6,7 @@
  * the same code (item.ts).
  */
 import type { Readable } from 'node:stream';
+import type { WebhookStatus } from '../webhooks/types.ts';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type JobKind = 'edit' | 'cutout';
@@ -54,6 +55,8 @@ export interface JobStatus {
   /** Sum over the job's finished items. */
   energy: { joules: number; co2eGrams: number };
   idempotencyKey?: string;
+  /** The job's callback, when it was submitted with one (docs/API.md, "Webhooks"). */
+  webhook?: WebhookStatus;
 }
 
 export type JobEvent =
@@ -74,6 +77,11 @@ export interface JobOptions {
   spec?: unknown;
   /** The same key returns the same job (created: false) without storing anything. */
   idempotencyKey?: string;
+  /**
+   * Called (a signed POST) once when the job ends; checked at commit: WEBHOOKS_DISABLED when the
+   * queue has no secret, URL_NOT_ALLOWED for a refused address.
+   */
+  callbackUrl?: string;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface StagedJob {
   hasBackground: boolean;
   job: PreparedJob;
   idempotencyKey?: string;
+  /** As submitted: the queue checks it (checkCallbackUrl) before recording the job. */
+  callbackUrl?: string;
 }
 
 export type CommitStaged = (staged: StagedJob) => Promise<{ id: string; created: boolean }>;
@@ -78,7 +80,14 @@ export class StorageUpload implements JobUpload {
     if (this.#names.length === 0) throw new GreenroomError('MISSING_IMAGE', 'A job needs at least one image: send one or more image_file parts.');
     this.#state = 'committed';
     try {
-      const res = await this.#commit({ id: this.id, names: [...this.#names], hasBackground: this.#hasBackground, job, ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}) });
+      const res = await this.#commit({
+        id: this.id,
+        names: [...this.#names],
+        hasBackground: this.#hasBackground,
+        job,
+        ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+        ...(options.callbackUrl !== undefined ? { callbackUrl: options.callbackUrl } : {}),
+      });
       if (!res.created) await this.#storage.deletePrefix(jobPrefix(this.id));
       if (this.#started) await this.#hooks.ended?.(this.id);
       return res;
@@ -119,7 +128,12 @@ export async function submitFiles(queue: JobQueue, req: SubmitRequest): Promise<
   try {
     for (const f of req.files) await upload.addFile(f.name, 'bytes' in f ? f.bytes : 'stream' in f ? f.stream : fs.createReadStream(f.path));
     if (background) await upload.setBackground(background);
-    return await upload.commit({ kind, spec, ...(req.idempotencyKey !== undefined ? { idempotencyKey: req.idempotencyKey } : {}) });
+    return await upload.commit({
+      kind,
+      spec,
+      ...(req.idempotencyKey !== undefined ? { idempotencyKey: req.idempotencyKey } : {}),
+      ...(req.callbackUrl !== undefined ? { callbackUrl: req.callbackUrl } : {}),
+    });
   } catch (err) {
     await upload.abort();
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && 'path' in (err as object)) {

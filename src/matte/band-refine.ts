@@ -15,6 +15,7 @@
  * Pure: typed arrays in, typed arrays out.
  */
 import type { Box } from '../image/encode.ts';
+import { unionBoxes } from './bbox.ts';
 import { decontaminate, decontaminateRadiiFor, decontaminateReach, type DecontaminateOptions } from './decontaminate.ts';
 import { sharpenEdges, sharpenOptionsFor, sharpenReach, type SharpenOptions } from './edge-sharpen.ts';
 import { upsamplingFactor, type RefineOptions } from './refine.ts';
@@ -147,7 +148,8 @@ function rowsBox(alpha: Uint8Array, plan: BandPlan, y0: number, y1: number, thin
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   };
-  forEachSpan(tiles, width, y0, y1, (x0, x1, y) => {
+  /** The pixels of the span above the threshold, as seen. */
+  const scan = (x0: number, x1: number, y: number) => {
     let first = -1, last = -1;
     for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
       if (alpha[i]! > 12) {
@@ -156,36 +158,11 @@ function rowsBox(alpha: Uint8Array, plan: BandPlan, y0: number, y1: number, thin
       }
     }
     if (first >= 0) seen(first, last + 1, y);
-  });
-  forEachSpan(tiles, width, y0, y1, (x0, x1, y) => {
-    if (!thinned) return seen(x0, x1, y);
-    // The input's own alpha may thin an opaque tile: count only what is really there.
-    let first = -1, last = -1;
-    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
-      if (alpha[i]! > 12) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first >= 0) seen(first, last + 1, y);
-  }, idleOfKind(tiles, TILE_ONE));
+  };
+  forEachSpan(tiles, width, y0, y1, scan);
+  // Opaque tiles count whole, unless the input's own alpha may have thinned them.
+  forEachSpan(tiles, width, y0, y1, thinned ? scan : seen, idleOfKind(tiles, TILE_ONE));
   return maxX < 0 ? null : { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
-}
-
-/** The union of boxes (null when all are). */
-export function unionBoxes(boxes: Array<Box | null>): Box | null {
-  let out: Box | null = null;
-  for (const b of boxes) {
-    if (!b) continue;
-    if (!out) {
-      out = { ...b };
-      continue;
-    }
-    const x0 = Math.min(out.x, b.x), y0 = Math.min(out.y, b.y);
-    const x1 = Math.max(out.x + out.width, b.x + b.width), y1 = Math.max(out.y + out.height, b.y + b.height);
-    out = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-  }
-  return out;
 }
 
 /** The share of a plan's tiles that are computed pixel by pixel (the rest are filled). */

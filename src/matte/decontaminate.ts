@@ -55,23 +55,6 @@ class Grid {
     }
     return counts;
   }
-  /** The four cells around pixel (x, y) and their bilinear weights. */
-  weights(x: number, y: number, at: Int32Array, w: Float32Array): void {
-    const f = this.factor;
-    const fx = Math.min(Math.max((x + 0.5) / f - 0.5, 0), this.width - 1);
-    const fy = Math.min(Math.max((y + 0.5) / f - 0.5, 0), this.height - 1);
-    const x0 = Math.floor(fx), y0 = Math.floor(fy);
-    const x1 = Math.min(x0 + 1, this.width - 1), y1 = Math.min(y0 + 1, this.height - 1);
-    const wx = fx - x0, wy = fy - y0;
-    at[0] = y0 * this.width + x0;
-    at[1] = y0 * this.width + x1;
-    at[2] = y1 * this.width + x0;
-    at[3] = y1 * this.width + x1;
-    w[0] = (1 - wx) * (1 - wy);
-    w[1] = wx * (1 - wy);
-    w[2] = (1 - wx) * wy;
-    w[3] = wx * wy;
-  }
 }
 
 /**
@@ -105,10 +88,6 @@ function localColours(grid: Grid, sums: Float32Array[], counts: Float32Array, ra
  * around a subject (40-70% of the soft pixels of the bench's 1.5 MP photos).
  */
 const SOLVE_FROM = 2.5 / 255;
-
-function lerp4(plane: Float32Array, at: Int32Array, w: Float32Array): number {
-  return plane[at[0]!]! * w[0]! + plane[at[1]!]! * w[1]! + plane[at[2]!]! * w[2]! + plane[at[3]!]! * w[3]!;
-}
 
 /**
  * Blur-fusion's per-pixel step: the foreground colour F = Fm + a (I - a Fm - (1 - a) Bm) that
@@ -182,12 +161,15 @@ export function decontaminate(image: RgbImage, alpha: Uint8Array, options: Decon
   const step = Math.max(1, Math.floor(coarse.factor / 4));
   const coarseCounts = new Float32Array(coarse.width * coarse.height);
   const [cA, cFr, cFg, cFb, cBr, cBg, cBb] = cs as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  let anySoft = false;
   for (let y = Math.ceil((cr0 * coarse.factor) / step) * step, yEnd = Math.min(height, cr1 * coarse.factor); y < yEnd; y += step) {
     const cRow = Math.floor(y / coarse.factor) * coarse.width;
     for (let x = 0; x < width; x += step) {
       const i = y * width + x, p = i * 3;
       const c = cRow + coarse.colCell[x]!;
-      const a = alpha[i]! * k;
+      const a8 = alpha[i]!;
+      const a = a8 * k;
+      if (a8 !== 0 && a8 !== 255) anySoft = true;
       const r = data[p]! * k, g = data[p + 1]! * k, b = data[p + 2]! * k;
       coarseCounts[c] += 1;
       cA[c] += a;
@@ -199,15 +181,20 @@ export function decontaminate(image: RgbImage, alpha: Uint8Array, options: Decon
       cBb[c] += b - b * a;
     }
   }
+  // The coarse local colours, interleaved per cell (F r g b, B r g b), for the cell rows [cr0, cr1).
+  const K = interleave(localColours(coarse, cs, coarseCounts, options.coarseRadius, cr0, cr1), coarse.width, cr0, cr1);
+  const coarseRow = new RowReader(coarse, K, 6, cr0);
 
-  // Fine sums: alpha, and F*alpha for opaque pixels (soft ones are added once estimated); the
-  // output keeps the photo's colour wherever alpha > 0 until then (in the rows it writes).
+  // One pass over the fine rows: the output keeps the photo's colour wherever alpha > 0 (in the
+  // rows it writes) until solved; the fine sums take alpha, F*alpha of opaque pixels, and the
+  // coarse pass's F1*alpha of soft ones (no list of soft pixels is kept).
   const fs = fine.planes(4);
-  const soft: number[] = [];
   const [fA, fFr, fFg, fFb] = fs as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const C = new Float64Array(6);
   rows(fr0 * fine.factor, fr1 * fine.factor, (x0, x1, y) => {
     const fRow = Math.floor(y / fine.factor) * fine.width;
     const writes = y >= y0 && y < y1;
+    let rowReady = false;
     for (let x = x0, i = y * width + x0, p = i * 3; x < x1; x++, i++, p += 3) {
       const a8 = alpha[i]!;
       if (a8 === 0) continue;
@@ -224,47 +211,103 @@ export function decontaminate(image: RgbImage, alpha: Uint8Array, options: Decon
         fFr[f] += data[p]! * k;
         fFg[f] += data[p + 1]! * k;
         fFb[f] += data[p + 2]! * k;
-      } else soft.push(i);
+        continue;
+      }
+      anySoft = true;
+      if (!rowReady) {
+        coarseRow.row(y, x0, x1);
+        rowReady = true;
+      }
+      coarseRow.at(x, C);
+      fFr[f] += solveForeground(data[p]! * k, a, C[0]!, C[3]!) * a;
+      fFg[f] += solveForeground(data[p + 1]! * k, a, C[1]!, C[4]!) * a;
+      fFb[f] += solveForeground(data[p + 2]! * k, a, C[2]!, C[5]!) * a;
     }
   });
-  if (soft.length === 0) return out;
+  if (!anySoft) return out;
 
-  // Coarse pass: F1 from the coarse local colours at the soft pixels, into the fine sums.
-  // Bc is kept per soft pixel for the fine pass.
-  const [kFr, kFg, kFb, kBr, kBg, kBb] = localColours(coarse, cs, coarseCounts, options.coarseRadius, cr0, cr1) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  const softB = new Float32Array(soft.length * 3);
-  const at = new Int32Array(4);
-  const w = new Float32Array(4);
-  for (let s = 0; s < soft.length; s++) {
-    const i = soft[s]!;
-    const x = i % width, y = (i - x) / width;
-    const a = alpha[i]! * k;
-    coarse.weights(x, y, at, w);
-    const fr = lerp4(kFr, at, w), fg = lerp4(kFg, at, w), fb = lerp4(kFb, at, w);
-    const br = lerp4(kBr, at, w), bg = lerp4(kBg, at, w), bb = lerp4(kBb, at, w);
-    softB[s * 3] = br;
-    softB[s * 3 + 1] = bg;
-    softB[s * 3 + 2] = bb;
-    const cell = Math.floor(y / fine.factor) * fine.width + fine.colCell[x]!;
-    fFr[cell] += solveForeground(data[i * 3]! * k, a, fr, br) * a;
-    fFg[cell] += solveForeground(data[i * 3 + 1]! * k, a, fg, bg) * a;
-    fFb[cell] += solveForeground(data[i * 3 + 2]! * k, a, fb, bb) * a;
-  }
-  // Fine pass: the final estimate at the soft pixels. Its background is the coarse one: the paper
-  // re-blurs it by the fine radius, which barely moves a field already averaged over ~180 px.
-  const [lFr, lFg, lFb] = localColours(fine, fs, fine.counts(), options.fineRadius, fr0, fr1) as [Float32Array, Float32Array, Float32Array];
-  for (let s = 0; s < soft.length; s++) {
-    const i = soft[s]!;
-    const x = i % width, y = (i - x) / width;
-    if (y < y0 || y >= y1) continue;
-    const a = alpha[i]! * k;
-    fine.weights(x, y, at, w);
-    const fr = lerp4(lFr, at, w), fg = lerp4(lFg, at, w), fb = lerp4(lFb, at, w);
-    out[i * 3] = Math.round(solveForeground(data[i * 3]! * k, a, fr, softB[s * 3]!) * 255);
-    out[i * 3 + 1] = Math.round(solveForeground(data[i * 3 + 1]! * k, a, fg, softB[s * 3 + 1]!) * 255);
-    out[i * 3 + 2] = Math.round(solveForeground(data[i * 3 + 2]! * k, a, fb, softB[s * 3 + 2]!) * 255);
-  }
+  // Fine pass: the final estimate at the soft pixels of the rows written. Its background is the
+  // coarse one: the paper re-blurs it by the fine radius, which barely moves a field already
+  // averaged over ~180 px.
+  const L = interleave(localColours(fine, fs, fine.counts(), options.fineRadius, fr0, fr1), fine.width, fr0, fr1);
+  const fineRow = new RowReader(fine, L, 3, fr0);
+  const Fm = new Float64Array(3);
+  rows(y0, y1, (x0, x1, y) => {
+    let rowReady = false;
+    for (let x = x0, i = y * width + x0, p = i * 3; x < x1; x++, i++, p += 3) {
+      const a8 = alpha[i]!;
+      if (a8 === 0 || a8 === 255) continue;
+      const a = a8 * k;
+      if (a < SOLVE_FROM) continue;
+      if (!rowReady) {
+        coarseRow.row(y, x0, x1);
+        fineRow.row(y, x0, x1);
+        rowReady = true;
+      }
+      coarseRow.at(x, C);
+      fineRow.at(x, Fm);
+      out[p] = Math.round(solveForeground(data[p]! * k, a, Fm[0]!, C[3]!) * 255);
+      out[p + 1] = Math.round(solveForeground(data[p + 1]! * k, a, Fm[1]!, C[4]!) * 255);
+      out[p + 2] = Math.round(solveForeground(data[p + 2]! * k, a, Fm[2]!, C[5]!) * 255);
+    }
+  });
   return out;
+}
+
+/** Planes of a grid's cell rows [row0, row1) as one array with `planes.length` values per cell (row0 first). */
+function interleave(planes: Float32Array[], width: number, row0: number, row1: number): Float32Array {
+  const n = planes.length;
+  const out = new Float32Array((row1 - row0) * width * n);
+  for (let i = row0 * width, o = 0; i < row1 * width; i++) for (let c = 0; c < n; c++, o++) out[o] = planes[c]![i]!;
+  return out;
+}
+
+/**
+ * Bilinear reads of an interleaved grid (cell rows from `row0`): once per pixel row between its
+ * two cell rows, for the cells a span reads; then per pixel between two cells.
+ */
+class RowReader {
+  readonly #values: Float64Array;
+  readonly #left: Int32Array;
+  readonly #right: Int32Array;
+  readonly #wx: Float64Array;
+  constructor(
+    readonly grid: Grid,
+    readonly cells: Float32Array,
+    readonly n: number,
+    readonly row0: number,
+  ) {
+    const { imageWidth, width, factor } = grid;
+    this.#values = new Float64Array(width * n);
+    this.#left = new Int32Array(imageWidth);
+    this.#right = new Int32Array(imageWidth);
+    this.#wx = new Float64Array(imageWidth);
+    for (let x = 0; x < imageWidth; x++) {
+      const fx = Math.min(Math.max((x + 0.5) / factor - 0.5, 0), width - 1);
+      this.#left[x] = Math.floor(fx);
+      this.#right[x] = Math.min(this.#left[x]! + 1, width - 1);
+      this.#wx[x] = fx - this.#left[x]!;
+    }
+  }
+  /** Prepares pixel row y for the pixels [x0, x1). */
+  row(y: number, x0: number, x1: number): void {
+    const { grid, cells, n, row0 } = this;
+    const fy = Math.min(Math.max((y + 0.5) / grid.factor - 0.5, 0), grid.height - 1);
+    const top = Math.floor(fy), bottom = Math.min(top + 1, grid.height - 1), wy = fy - top;
+    const t0 = (top - row0) * grid.width * n, b0 = (bottom - row0) * grid.width * n;
+    for (let c = this.#left[x0]!, end = this.#right[x1 - 1]!; c <= end; c++) {
+      for (let p = 0; p < n; p++) {
+        const t = cells[t0 + c * n + p]!;
+        this.#values[c * n + p] = t + (cells[b0 + c * n + p]! - t) * wy;
+      }
+    }
+  }
+  /** The values at pixel x of the prepared row. */
+  at(x: number, out: Float64Array): void {
+    const { n } = this;
+    const l = this.#left[x]! * n, r = this.#right[x]! * n, w = this.#wx[x]!;
+    for (let p = 0; p < n; p++) out[p] = this.#values[l + p]! + (this.#values[r + p]! - this.#values[l + p]!) * w;
+  }
 }
 
 /** The region's rows of opaque tiles that are not work tiles: the photo's own colour, row by row. */

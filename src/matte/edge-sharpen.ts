@@ -19,7 +19,7 @@
  * beyond the two accumulation passes touches only the uncertain band.
  */
 import { boxMean } from './box.ts';
-import { forEachSpan, TILE_ZERO, type TileMap } from './tiles.ts';
+import { forEachSpan, maskRuns, TILE_ZERO, type TileMap } from './tiles.ts';
 import type { RgbImage } from './types.ts';
 
 /**
@@ -226,46 +226,24 @@ function dilateColumns(mask: Uint8Array, w: number, h: number, r: number): Uint8
   return out;
 }
 
-/** Per cell row, the runs [x0, x1, ...] of marked cells. */
-function cellRuns(mask: Uint8Array, w: number, h: number): Int32Array[] {
-  const out: Int32Array[] = [];
-  for (let y = 0; y < h; y++) {
-    const row: number[] = [];
-    for (let x = 0; x < w; x++) {
-      if (!mask[y * w + x]) continue;
-      let end = x;
-      while (end + 1 < w && mask[y * w + end + 1]) end++;
-      row.push(x, end + 1);
-      x = end;
-    }
-    out.push(Int32Array.from(row));
-  }
-  return out;
-}
-
 /**
  * A cell mask grown by `r` cells each way (a square window). (Until 2026-12 the running end of
  * each row's last window was off by one, leaving one-cell gaps at the rim of the grown ring, in
  * places that depended on cells far away.)
  */
 export function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  const across = new Uint8Array(mask.length);
+  return dilateColumns(dilateRows(mask, w, h, r), w, h, r);
+}
+
+/** A cell mask grown by `r` cells left and right. */
+function dilateRows(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
   for (let y = 0; y < h; y++) {
     let done = -1; // cells up to here are already set in this row
     for (let x = 0; x < w; x++) {
       if (!mask[y * w + x]) continue;
       const end = Math.min(w - 1, x + r);
-      for (let k = Math.max(x - r, 0, done + 1); k <= end; k++) across[y * w + k] = 1;
-      done = end;
-    }
-  }
-  const out = new Uint8Array(mask.length);
-  for (let x = 0; x < w; x++) {
-    let done = -1;
-    for (let y = 0; y < h; y++) {
-      if (!across[y * w + x]) continue;
-      const end = Math.min(h - 1, y + r);
-      for (let k = Math.max(y - r, 0, done + 1); k <= end; k++) out[k * w + x] = 1;
+      for (let k = Math.max(x - r, 0, done + 1); k <= end; k++) out[y * w + k] = 1;
       done = end;
     }
   }
@@ -362,10 +340,10 @@ export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: Shar
   const cells = new Float32Array((cy1 - cy0) * gw * STRIDE);
   const gate = reach > 0 ? reachGate(background, gw, gh, reach / f, cy0, cy1) : undefined;
   const near = dilate(inBand, gw, gh, Math.ceil(options.radius / f) + 1);
-  const nearRuns = cellRuns(near, gw, gh);
+  const nearRuns = maskRuns(near, gw, gh);
   const r = Math.max(1, Math.round(options.radius / f));
   const tall = dilateColumns(near, gw, gh, r);
-  const tallRuns = cellRuns(tall, gw, gh);
+  const tallRuns = maskRuns(tall, gw, gh);
   for (let cy = cy0; cy < cy1; cy++) {
     const runs = nearRuns[cy]!;
     for (let j = 0; j < runs.length; j += 2) for (let c = runs[j]!; c < runs[j + 1]!; c++) cells[((cy - cy0) * gw + c) * STRIDE + GATE] = gate ? gate[cy * gw + c]! : 1;

@@ -153,20 +153,25 @@ const RUNS = new WeakMap<Uint8Array, Int32Array[]>();
 function runsOf(map: TileMap, width: number, of: Uint8Array): Int32Array[] {
   const cached = RUNS.get(of);
   if (cached) return cached;
-  const { size, cols, rows } = map;
+  const runs = maskRuns(of, map.cols, map.rows).map((row) => Int32Array.from(row, (c) => Math.min(width, c * map.size)));
+  RUNS.set(of, runs);
+  return runs;
+}
+
+/** Per row of a w x h mask, the runs [x0, x1, x0, x1, ...] of its marked cells (x1 exclusive). */
+export function maskRuns(mask: Uint8Array, w: number, h: number): Int32Array[] {
   const out: Int32Array[] = [];
-  for (let r = 0; r < rows; r++) {
+  for (let y = 0; y < h; y++) {
     const row: number[] = [];
-    for (let c = 0; c < cols; c++) {
-      if (!of[r * cols + c]) continue;
-      let end = c;
-      while (end + 1 < cols && of[r * cols + end + 1]) end++;
-      row.push(c * size, Math.min(width, (end + 1) * size));
-      c = end;
+    for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
+      let end = x;
+      while (end + 1 < w && mask[y * w + end + 1]) end++;
+      row.push(x, end + 1);
+      x = end;
     }
     out.push(Int32Array.from(row));
   }
-  RUNS.set(of, out);
   return out;
 }
 

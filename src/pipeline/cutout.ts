@@ -2,7 +2,7 @@
  * The cutout pipeline, top to bottom: decode, segment, refine, encode. Each stage is timed; the
  * side effects (sharp, onnxruntime, the clock) come in through `deps`.
  */
-import { decodeImage, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
+import { decodeImage, orientedDimensions, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { resizeDecoded } from '../image/resize.ts';
@@ -84,10 +84,12 @@ export interface NetworkMatte extends Plane {
   box: Box | null;
 }
 
-/** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes). */
+/** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes), and a cap on the photo's size. */
 export interface TouchupOptions {
   hints?: HintsSpec;
   matte?: Uint8Array;
+  /** Scale the photo down to at most this many pixels before anything else. */
+  maxPixels?: number;
 }
 
 type CutoutStageOptions = Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean } & TouchupOptions;
@@ -113,11 +115,16 @@ export async function cutoutStages(bytes: Uint8Array, options: CutoutStageOption
 export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, deps: CutoutDeps, stages: StageRecorder): Promise<DecodedInput> {
   return stages.time('decode', async (control) => {
     control.ranOn('libvips');
-    const decoded = await decodeImage(bytes, deps.limits);
+    const decoded = await decodeImage(bytes, deps.limits, deps.pixels, options.maxPixels ? { fitPixels: options.maxPixels } : {});
+    if (decoded.format === 'heic') control.ranOn('pool');
+    const original = options.maxPixels ? ((await orientedDimensions(bytes)) ?? decoded) : decoded;
     const io = { limits: deps.limits, pixels: deps.pixels, control };
     const previous = options.matte ? await decodeMatte(options.matte, decoded, io) : undefined;
     const spec = options.hints;
-    const hints: PhotoHints | undefined = !spec ? undefined : spec.kind === 'strokes' ? { strokes: strokesForPhoto(spec, decoded) } : { labels: await decodeHintsImage(spec, decoded, io) };
+    // Strokes in the photo's own pixels are scaled with it.
+    const scaled = original.width !== decoded.width || original.height !== decoded.height;
+    const strokes = spec?.kind === 'strokes' ? (scaled && !spec.frame ? { ...spec, frame: { width: original.width, height: original.height } } : spec) : undefined;
+    const hints: PhotoHints | undefined = !spec ? undefined : strokes ? { strokes: strokesForPhoto(strokes, decoded) } : { labels: await decodeHintsImage(spec as Exclude<HintsSpec, { kind: 'strokes' }>, decoded, io) };
     return { decoded, ...(previous ? { previous } : {}), ...(hints ? { hints } : {}) };
   });
 }

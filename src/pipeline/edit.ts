@@ -5,8 +5,8 @@
  * onnxruntime, the clock) come in through the image layer and `deps`.
  */
 import type { HarmonizeResult } from '../compose/harmonize.ts';
-import { planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
-import { FLOATING_GAP, type ShadowParams } from '../compose/shadow.ts';
+import { FLOATING_GAP, planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
+import type { ShadowParams } from '../compose/shadow.ts';
 import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
 import type { DecodeLimits } from '../image/decode.ts';
@@ -228,7 +228,7 @@ function renderScene(job: EditJob, frame: { width: number; height: number }, io:
     if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
     if (bg.type === 'image') {
       control.ranOn('libvips');
-      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
+      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits, pixels: io.pixels });
       return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
     }
     const spec = described && (bg.type === 'prompt' || bg.type === 'template') ? { type: 'scene' as const, scene: described } : bg;

@@ -5,7 +5,7 @@
  */
 import type { Box } from '../image/encode.ts';
 import type { BandPlan } from '../matte/band-refine.ts';
-import { unionBoxes } from '../matte/band-refine.ts';
+import { unionBoxes } from '../matte/bbox.ts';
 import type { RefineOptions } from '../matte/refine.ts';
 import type { Plane, RgbImage } from '../matte/types.ts';
 import type { PixelRunner } from '../pixels/pool.ts';

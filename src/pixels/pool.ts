@@ -20,6 +20,8 @@ export interface PixelRunOptions {
   transfer?: ArrayBuffer[];
   /** The stage this work belongs to: it records that it ran in the pool. */
   control?: StageControl;
+  /** Replace the worker after this task, returning the memory it grew (WebAssembly keeps its heap). */
+  retire?: boolean;
 }
 
 /** What the pipeline needs of a pool: run a named pixel task off the main thread. */
@@ -39,6 +41,8 @@ export interface PixelPoolStats {
   copiedBytes: number;
   /** Workers replaced after dying. */
   restarts: number;
+  /** Workers replaced on purpose after a task that asked to retire them. */
+  retired: number;
 }
 
 export type WorkerRequest = { id: number; task: PixelTaskName; input: unknown };
@@ -49,6 +53,7 @@ interface Job {
   task: PixelTaskName;
   input: unknown;
   transfer: ArrayBuffer[];
+  retire: boolean;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
 }
@@ -66,6 +71,7 @@ export class PixelPool implements PixelRunner {
   #nextId = 1;
   #copied = 0;
   #restarts = 0;
+  #retired = 0;
   #closed = false;
 
   get parallelism(): number {
@@ -84,13 +90,18 @@ export class PixelPool implements PixelRunner {
     const transfer = options.transfer ?? [];
     this.#copied += copiedBytes(input, transfer);
     return new Promise<PixelTaskOutput<K>>((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, task, input, transfer, resolve: resolve as (v: unknown) => void, reject });
+      this.#queue.push({ id: this.#nextId++, task, input, transfer, retire: options.retire === true, resolve: resolve as (v: unknown) => void, reject });
       this.#pump();
     });
   }
 
+  /** Resolves when every worker has loaded its code (each answers a ping). */
+  async ready(): Promise<void> {
+    await Promise.all(this.#slots.map(() => this.run('ping', {})));
+  }
+
   stats(): PixelPoolStats {
-    return { workers: this.size, busy: this.#slots.filter((s) => s.job).length, queued: this.#queue.length, done: { ...this.#done }, copiedBytes: this.#copied, restarts: this.#restarts };
+    return { workers: this.size, busy: this.#slots.filter((s) => s.job).length, queued: this.#queue.length, done: { ...this.#done }, copiedBytes: this.#copied, restarts: this.#restarts, retired: this.#retired };
   }
 
   async close(): Promise<void> {
@@ -113,6 +124,7 @@ export class PixelPool implements PixelRunner {
         this.#done[job.task] = (this.#done[job.task] ?? 0) + 1;
         job.resolve(reply.output);
       } else job.reject(deserializeError(reply.error, job.task));
+      if (job.retire && !this.#closed) this.#replace(slot);
       this.#pump();
     });
     const died = (err: Error) => {
@@ -128,6 +140,15 @@ export class PixelPool implements PixelRunner {
     worker.on('error', died);
     worker.on('exit', (code) => died(new Error(`exit code ${code}`)));
     return slot;
+  }
+
+  /** A fresh worker in the slot's place; the old one is terminated (its memory returned). */
+  #replace(slot: Slot): void {
+    const i = this.#slots.indexOf(slot);
+    if (i < 0) return;
+    this.#retired++;
+    this.#slots[i] = this.#spawn();
+    void slot.worker.terminate();
   }
 
   #pump(): void {

@@ -19,6 +19,7 @@ import type { Plane } from '../matte/types.ts';
 import { disagreement, uncertaintyEvidence, type UncertaintyEvidence } from '../matte/uncertainty.ts';
 import { renderBackground, type BackgroundSpec, type RenderedBackground, type SceneLight } from '../scenes/index.ts';
 import type { Box } from '../image/encode.ts';
+import { decodeHeic } from '../image/heic.ts';
 import { alphaRows, colourRows, onWhiteRows, planBand, planColours, upsampleRows, type BandPlan } from '../matte/band-refine.ts';
 import type { RefineOptions } from '../matte/refine.ts';
 import type { RgbImage } from '../matte/types.ts';
@@ -181,6 +182,9 @@ function compose(input: {
 }
 
 export const pixelTasks = {
+  /** Answers once the worker has loaded every task's code: what the pool waits for before its first real task. */
+  ping: (_input: Record<string, never>) => ({}),
+  decodeHeic: (input: { bytes: Uint8Array; maxPixels: number }) => decodeHeic(input.bytes, input.maxPixels),
   networkInput,
   matteSummary,
   planBand: (input: { matte: Plane; width: number; height: number; options: RefineOptions; parts: number; sourceAlpha?: Uint8Array }): BandPlan => planBand(input.matte, input.width, input.height, input.options, input.parts, input.sourceAlpha),

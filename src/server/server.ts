@@ -55,13 +55,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (redisUrl) {
       // A fleet: jobs in Redis, files in the shared storage; this process runs one worker unless told not to.
       const settings = fleetSettings(config.jobs);
-      queue = await openFleetQueue({ redisUrl, storage: openStorage(config), settings, maxQueuedItems: config.jobs.maxQueuedItems, retentionHours: config.jobs.retentionHours, name: `serve-${process.pid}` });
+      queue = await openFleetQueue({
+        redisUrl,
+        storage: openStorage(config),
+        settings,
+        maxQueuedItems: config.jobs.maxQueuedItems,
+        retentionHours: config.jobs.retentionHours,
+        name: `serve-${process.pid}`,
+        webhooks: config.webhooks,
+      });
       if (!options.noWorker) {
-        worker = await startFleetWorker({ redisUrl, storage: openStorage(config), studio, settings, name: config.jobs.workerName, concurrency: config.jobs.concurrency });
+        worker = await startFleetWorker({ redisUrl, storage: openStorage(config), studio, settings, name: config.jobs.workerName, concurrency: config.jobs.concurrency, webhooks: config.webhooks });
       }
     } else {
       // Batch jobs run in this process, persisted under the data folder (they resume after a restart).
-      queue = await openEmbeddedQueue({ studio, dataDir: config.dataDir, ...config.jobs });
+      queue = await openEmbeddedQueue({ studio, dataDir: config.dataDir, ...config.jobs, webhooks: config.webhooks });
     }
   } catch (err) {
     await studio.close();

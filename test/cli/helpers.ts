@@ -17,11 +17,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, GREENROOM_CACHE_DIR: CACHE_DIR, GREENROOM_DATA_DIR: process.env.GREENROOM_DATA_DIR ?? path.join(os.tmpdir(), 'greenroom-test-data') },
+      env: { ...process.env, GREENROOM_CACHE_DIR: CACHE_DIR, GREENROOM_DATA_DIR: process.env.GREENROOM_DATA_DIR ?? path.join(os.tmpdir(), 'greenroom-test-data'), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -118,3 +118,23 @@ describe('POST /v1/edit', () => {
     assert.equal(res.json().code, 'GREENROOM_ERR_ENERGY_BUDGET_EXCEEDED');
   });
 });
+
+describe('GET /v1/templates', () => {
+  test('lists the templates; a thumbnail is a 192 px JPEG painted in the pixel pool; an unknown name is 404', async () => {
+    const list = await app.inject({ method: 'GET', url: '/v1/templates' });
+    assert.equal(list.statusCode, 200);
+    const templates = JSON.parse(list.body) as Array<{ name: string }>;
+    assert.ok(templates.length > 5);
+    const before = studio.pixels.stats().done.scene ?? 0;
+    const thumb = await app.inject({ method: 'GET', url: `/v1/templates/${templates[0]!.name}/thumbnail.jpg` });
+    assert.equal(thumb.statusCode, 200);
+    assert.equal(thumb.headers['content-type'], 'image/jpeg');
+    const meta = await sharp(thumb.rawPayload).metadata();
+    assert.deepEqual([meta.width, meta.height], [192, 192]);
+    assert.equal((studio.pixels.stats().done.scene ?? 0) - before, 1);
+    const again = await app.inject({ method: 'GET', url: `/v1/templates/${templates[0]!.name}/thumbnail.jpg` });
+    assert.equal(again.statusCode, 200);
+    assert.equal((studio.pixels.stats().done.scene ?? 0) - before, 1, 'rendered once, then kept');
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/templates/no-such-thing/thumbnail.jpg' })).statusCode, 404);
+  });
+});

@@ -30,6 +30,9 @@ import { EventReader } from './events.ts';
 import { K, bullJobId } from './keys.ts';
 import { BACKOFF, BULL_PREFIX, KEEP_COMPLETED, KEEP_FAILED, QUEUE_NAME, type FleetSettings } from './settings.ts';
 import { FleetStore } from './store.ts';
+import { WebhookEnqueuer } from './webhooks.ts';
+import { checkCallbackUrl } from '../../webhooks/address.ts';
+import { NO_WEBHOOKS, type WebhookSettings } from '../../webhooks/types.ts';
 
 export interface FleetQueueOptions {
   redisUrl: string;
@@ -44,6 +47,8 @@ export interface FleetQueueOptions {
   /** A name for this process's Redis connections. */
   name?: string;
   now?: () => number;
+  /** Job webhooks (config.webhooks): without a secret, a callbackUrl is refused (WEBHOOKS_DISABLED). Workers deliver them. */
+  webhooks?: WebhookSettings;
 }
 
 const DEFAULT_ITEM_SECONDS = 3;
@@ -78,13 +83,18 @@ export class FleetQueue implements JobQueue {
   readonly #retentionMs: number;
   readonly #sweepMs: number;
   readonly #now: () => number;
+  readonly #webhooks: WebhookSettings;
+  readonly #hooks: WebhookEnqueuer;
   #timer: NodeJS.Timeout | undefined;
   #closing = false;
   #closed: Promise<void> | undefined;
 
   constructor(options: FleetQueueOptions, client: Redis, blocking: Redis) {
     this.#client = client;
-    this.store = new FleetStore(client);
+    // A cancel that ends a job makes its webhook due here.
+    this.#hooks = new WebhookEnqueuer(client);
+    this.store = new FleetStore(client, { onWebhookDue: (id) => this.#hooks.due(id) });
+    this.#webhooks = options.webhooks ?? NO_WEBHOOKS;
     this.#events = new EventReader(blocking);
     this.#storage = options.storage;
     this.#settings = options.settings;
@@ -103,8 +113,10 @@ export class FleetQueue implements JobQueue {
     this.#timer.unref();
   }
 
-  submit(req: SubmitRequest): Promise<{ id: string; created: boolean }> {
+  async submit(req: SubmitRequest): Promise<{ id: string; created: boolean }> {
     this.#assertOpen();
+    // Refused before any input is copied.
+    if (req.callbackUrl !== undefined) await checkCallbackUrl(req.callbackUrl, this.#webhooks);
     return submitFiles(this, req);
   }
 
@@ -138,6 +150,7 @@ export class FleetQueue implements JobQueue {
         { queuedItems, maxQueuedItems: this.#maxQueued, retryAfterSeconds },
       );
     }
+    const callbackUrl = staged.callbackUrl === undefined ? undefined : await checkCallbackUrl(staged.callbackUrl, this.#webhooks);
     const outNames = outputNames(staged.names, staged.job.ext);
     const res = await this.store.create({
       id: staged.id,
@@ -147,6 +160,7 @@ export class FleetQueue implements JobQueue {
       ext: staged.job.ext,
       now: this.#now(),
       ...(staged.idempotencyKey !== undefined ? { idempotencyKey: staged.idempotencyKey } : {}),
+      ...(callbackUrl !== undefined ? { callbackUrl } : {}),
       items: staged.names.map((n, i) => [n, outNames[i]!]),
     });
     if (res.created) await this.#enqueue(res.id, staged.names.map((_, i) => i));
@@ -167,6 +181,8 @@ export class FleetQueue implements JobQueue {
     if (this.#closing) return 0;
     const stale = await this.#client.zrangebyscore(K.enqueue, '-inf', this.#now() - ENQUEUE_GRACE_MS, 'LIMIT', 0, 100);
     for (const id of stale) await this.#enqueue(id, await this.store.unfinished(id));
+    // Webhooks made due by a process that died before handing them to BullMQ.
+    await this.#hooks.reconcile(this.#now());
     return stale.length;
   }
 
@@ -238,6 +254,7 @@ export class FleetQueue implements JobQueue {
       this.#closing = true;
       clearInterval(this.#timer);
       await this.#events.close();
+      await this.#hooks.close();
       await this.bull.close();
       this.#client.disconnect();
       await this.#storage.close();

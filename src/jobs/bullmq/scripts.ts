@@ -4,7 +4,11 @@
  * not at all. A second completion of an item (BullMQ runs at least once) changes nothing and
  * says so, which is how an item is counted once.
  *
- * KEYS of the item scripts: 1 job hash, 2 items hash, 3 events stream.
+ * KEYS of the item scripts: 1 job hash, 2 items hash, 3 events stream; the last KEY of every
+ * script that may end a job is the webhooks sorted set (keys.ts): a job with a callback_url that
+ * ends gets its delivery made due in the same step (hookState waiting → pending, the id added to
+ * the set), so exactly one script, in one process, ever makes it due. Those scripts say so to
+ * their caller (hook_due), which hands the delivery to BullMQ at once (webhooks.ts).
  */
 
 /** Shared functions: end the job when nothing is left, emit an event. */
@@ -20,13 +24,19 @@ local function item_event(id, index, it)
   local done, failed, cancelled, total = counts()
   emit(id, 'item', cjson.encode({index = tonumber(index), item = it, done = done, failed = failed, total = total}))
 end
-local function end_if_finished(id, now)
+local hook_due = 0
+local function end_if_finished(id, now, hooks)
   local done, failed, cancelled, total, state, cancel = counts()
   if state == 'done' or state == 'failed' or state == 'cancelled' then return false end
   if done + failed + cancelled < total then return false end
   local final = 'failed'
   if cancel == '1' then final = 'cancelled' elseif done > 0 then final = 'done' end
   redis.call('HSET', KEYS[1], 'state', final, 'updatedAt', now)
+  if redis.call('HGET', KEYS[1], 'hookState') == 'waiting' then
+    redis.call('HSET', KEYS[1], 'hookState', 'pending', 'hookNextAt', now)
+    redis.call('ZADD', hooks, now, id)
+    hook_due = 1
+  end
   emit(id, 'state', final)
   return final
 end
@@ -36,7 +46,7 @@ local function terminal(s) return s == 'done' or s == 'failed' or s == 'cancelle
 /**
  * Creates a job. KEYS: 1 job, 2 items, 3 events, 4 idem (or the job key again when none),
  * 5 jobs zset, 6 enqueue zset. ARGV: id, kind, spec, hasBackground, ext, now, idem key ('' for
- * none), items JSON [[name, outName]...]. Returns {1, id} or {0, existing id}.
+ * none), items JSON [[name, outName]...], callback URL ('' for none). Returns {1, id} or {0, existing id}.
  */
 export const CREATE = `${PRELUDE}
 local id, now, idem = ARGV[1], ARGV[6], ARGV[7]
@@ -51,6 +61,7 @@ redis.call('HSET', KEYS[1], 'kind', ARGV[2], 'spec', ARGV[3], 'hasBackground', A
 for i, it in ipairs(items) do
   redis.call('HSET', KEYS[2], tostring(i - 1), cjson.encode({name = it[1], outName = it[2], state = 'queued', runs = 0}))
 end
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'hookUrl', ARGV[9], 'hookState', 'waiting', 'hookAttempts', 0) end
 if idem ~= '' then redis.call('SET', KEYS[4], id) end
 redis.call('ZADD', KEYS[5], now, id)
 redis.call('ZADD', KEYS[6], now, id)
@@ -58,9 +69,9 @@ return {1, id}
 `;
 
 /**
- * A worker takes an item. KEYS 4: workers failed hash. ARGV: id, index, worker, now, attempts. Returns {'run', kind, spec,
- * hasBackground, name, runs} or {'skip'} (finished, cancelled, failed here after too many
- * starts) or {'gone'} (the job was deleted).
+ * A worker takes an item. KEYS 4: workers failed hash, 5: webhooks zset. ARGV: id, index, worker,
+ * now, attempts. Returns {'run', kind, spec, hasBackground, name, runs} or {'skip', hook_due}
+ * (finished, cancelled, failed here after too many starts) or {'gone'} (the job was deleted).
  */
 export const CLAIM = `${PRELUDE}
 local id, index, worker, now, attempts = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -76,8 +87,8 @@ if job[2] == '1' then
   redis.call('HSET', KEYS[2], index, cjson.encode(it))
   redis.call('HINCRBY', KEYS[1], 'cancelled', 1)
   item_event(id, index, it)
-  end_if_finished(id, now)
-  return {'skip'}
+  end_if_finished(id, now, KEYS[5])
+  return {'skip', hook_due}
 end
 it.runs = (it.runs or 0) + 1
 if it.runs > attempts then
@@ -89,8 +100,8 @@ if it.runs > attempts then
   redis.call('HSET', KEYS[1], 'updatedAt', now)
   if it.worker then redis.call('HINCRBY', KEYS[4], it.worker, 1) end
   item_event(id, index, it)
-  end_if_finished(id, now)
-  return {'skip'}
+  end_if_finished(id, now, KEYS[5])
+  return {'skip', hook_due}
 end
 it.state = 'running'
 it.worker = worker
@@ -105,16 +116,17 @@ return {'run', job[3], job[4], job[5], it.name, it.runs}
 `;
 
 /**
- * An item is done. KEYS 4: workers done hash, 5: stats hash. ARGV: id, index, output JSON,
- * joules, co2e, worker, now. Returns 'first' when this call recorded it, 'again' when it was
- * already finished (nothing changes: the energy is counted once), 'gone' for a deleted job.
+ * An item is done. KEYS 4: workers done hash, 5: stats hash, 6: webhooks zset. ARGV: id, index,
+ * output JSON, joules, co2e, worker, now. Returns {'first', hook_due} when this call recorded it,
+ * {'again'} when it was already finished (nothing changes: the energy is counted once), {'gone'}
+ * for a deleted job.
  */
 export const COMPLETE = `${PRELUDE}
 local id, index, now = ARGV[1], ARGV[2], ARGV[7]
 local raw = redis.call('HGET', KEYS[2], index)
-if not raw then return 'gone' end
+if not raw then return {'gone'} end
 local it = cjson.decode(raw)
-if terminal(it.state) then return 'again' end
+if terminal(it.state) then return {'again'} end
 it.state = 'done'
 it.output = cjson.decode(ARGV[3])
 it.energyJ = tonumber(ARGV[4])
@@ -134,17 +146,17 @@ if it.startedAt then
   redis.call('HSET', KEYS[5], 'itemMs', ms)
 end
 item_event(id, index, it)
-end_if_finished(id, now)
-return 'first'
+end_if_finished(id, now, KEYS[6])
+return {'first', hook_due}
 `;
 
-/** An item failed. KEYS 4: workers failed hash. ARGV: id, index, code, message, worker, now. Returns as COMPLETE. */
+/** An item failed. KEYS 4: workers failed hash, 5: webhooks zset. ARGV: id, index, code, message, worker, now. Returns as COMPLETE. */
 export const FAIL = `${PRELUDE}
 local id, index, now = ARGV[1], ARGV[2], ARGV[6]
 local raw = redis.call('HGET', KEYS[2], index)
-if not raw then return 'gone' end
+if not raw then return {'gone'} end
 local it = cjson.decode(raw)
-if terminal(it.state) then return 'again' end
+if terminal(it.state) then return {'again'} end
 it.state = 'failed'
 it.error = {code = ARGV[3], message = ARGV[4]}
 it.worker = ARGV[5]
@@ -154,13 +166,13 @@ redis.call('HINCRBY', KEYS[1], 'failed', 1)
 redis.call('HSET', KEYS[1], 'updatedAt', now)
 redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
 item_event(id, index, it)
-end_if_finished(id, now)
-return 'first'
+end_if_finished(id, now, KEYS[5])
+return {'first', hook_due}
 `;
 
 /**
- * Cancels a job: queued items become cancelled, running ones finish. ARGV: id, now. Returns the
- * cancelled indexes, or false (unknown or already ended).
+ * Cancels a job: queued items become cancelled, running ones finish. KEYS 4: webhooks zset.
+ * ARGV: id, now. Returns {hook_due, {cancelled indexes}}, or false (unknown or already ended).
  */
 export const CANCEL = `${PRELUDE}
 local id, now = ARGV[1], ARGV[2]
@@ -180,6 +192,6 @@ for i = 1, #all, 2 do
     cancelled[#cancelled + 1] = all[i]
   end
 end
-end_if_finished(id, now)
-return cancelled
+end_if_finished(id, now, KEYS[4])
+return {hook_due, cancelled}
 `;

@@ -22,6 +22,8 @@ import { summarize } from '../spec.ts';
 import { connectRedis } from './connection.ts';
 import { BULL_PREFIX, KEEP_COMPLETED, KEEP_FAILED, QUEUE_NAME, type FleetSettings } from './settings.ts';
 import { FleetStore } from './store.ts';
+import { WebhookEnqueuer, startWebhookDeliverer, type WebhookDeliverer } from './webhooks.ts';
+import type { WebhookSettings } from '../../webhooks/types.ts';
 
 export interface FleetWorkerOptions {
   redisUrl: string;
@@ -35,10 +37,14 @@ export interface FleetWorkerOptions {
   /** Called when an item starts and ends (the CLI prints them). */
   onItem?: (e: { jobId: string; index: number; name: string; phase: 'start' | 'done' | 'failed' | 'skipped'; ms?: number; error?: string }) => void;
   now?: () => number;
+  /** Job webhooks (config.webhooks): with a secret, this process also delivers them (bullmq/webhooks.ts). */
+  webhooks?: WebhookSettings;
 }
 
 export interface FleetWorker {
   readonly name: string;
+  /** Whether this process delivers webhooks (it has the signing secret). */
+  readonly deliversWebhooks: boolean;
   /** Stops taking items, lets the ones in hand finish and be recorded, disconnects. */
   close(): Promise<void>;
 }
@@ -52,7 +58,9 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const { storage, studio, settings, name } = options;
   const now = options.now ?? Date.now;
   const redis: Redis = connectRedis(options.redisUrl, 'worker', name);
-  const store = new FleetStore(redis);
+  // The item that ends a job makes its webhook due; this process hands it to the deliverers.
+  const enqueuer = new WebhookEnqueuer(redis);
+  const store = new FleetStore(redis, { onWebhookDue: (id) => enqueuer.due(id) });
   await redis.ping();
 
   const processor = async (job: Job<{ jobId: string; index: number }>): Promise<string> => {
@@ -97,13 +105,25 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   worker.on('error', (err) => process.emitWarning(`greenroom worker ${name}: ${err.message}`));
   void worker.run().catch((err: unknown) => process.emitWarning(`greenroom worker ${name} stopped: ${(err as Error).message}`));
   await worker.waitUntilReady();
+  const webhooks = options.webhooks;
+  let deliverer: WebhookDeliverer | undefined;
+  try {
+    if (webhooks?.secret) deliverer = await startWebhookDeliverer({ redis, store, enqueuer, webhooks, fleet: settings, name, now });
+  } catch (err) {
+    await worker.close();
+    redis.disconnect();
+    throw err;
+  }
 
   let closed: Promise<void> | undefined;
   return {
     name,
+    deliversWebhooks: deliverer !== undefined,
     close: () =>
       (closed ??= (async () => {
         await worker.close();
+        await deliverer?.close();
+        await enqueuer.close();
         redis.disconnect();
       })()),
   };

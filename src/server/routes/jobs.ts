@@ -2,7 +2,7 @@
  * Batch jobs over HTTP: `/v1/jobs`. A Fastify plugin over a JobQueue; the queue holds the logic.
  *
  *   POST   /v1/jobs                    multipart: image_file (or images) parts, spec (JSON), kind,
- *                                      background_file; Idempotency-Key header → 202 { id, status }
+ *                                      background_file, callback_url; Idempotency-Key header → 202 { id, status }
  *   GET    /v1/jobs/:id                the job's status
  *   GET    /v1/jobs/:id/events         server-sent events: `item` per finished item, then `state`
  *   GET    /v1/jobs/:id/results.zip    every finished output (x-greenroom-partial: true while running)
@@ -64,6 +64,21 @@ const ItemSchema = {
   required: ['index', 'name', 'state'],
 } as const;
 
+const WebhookSchema = {
+  type: 'object',
+  description: 'The callback_url and its delivery: a signed POST once the job ends (docs/API.md, "Webhooks")',
+  properties: {
+    url: { type: 'string' },
+    state: { type: 'string', enum: ['waiting', 'pending', 'delivered', 'failed'], description: 'waiting: the job runs; pending: being tried or waiting for a retry; delivered: a 2xx answer; failed: given up' },
+    attempts: { type: 'integer' },
+    lastStatus: { type: 'integer', description: "The receiver's HTTP status at the last try" },
+    lastError: { type: 'string' },
+    nextAttemptAt: { type: 'string', format: 'date-time' },
+    deliveredAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['url', 'state', 'attempts'],
+} as const;
+
 const StatusSchema = {
   type: 'object',
   properties: {
@@ -78,6 +93,7 @@ const StatusSchema = {
     items: { type: 'array', items: ItemSchema },
     energy: { type: 'object', properties: { joules: { type: 'number' }, co2eGrams: { type: 'number' } }, required: ['joules', 'co2eGrams'] },
     idempotencyKey: { type: 'string' },
+    webhook: WebhookSchema,
   },
   required: ['id', 'state', 'kind', 'createdAt', 'updatedAt', 'total', 'done', 'failed', 'items', 'energy'],
 } as const;
@@ -105,7 +121,7 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
       schema: {
         summary: 'Submit a batch: many images, one spec',
         description:
-          'multipart/form-data: one or more `image_file` (or `images`) file parts; `spec`: the job spec as JSON (see docs/EDITING.md, or the cutout options for kind cutout); `kind`: edit (default) or cutout; `background_file`: an image to use as the background. An `Idempotency-Key` header returns the same job when repeated.',
+          'multipart/form-data: one or more `image_file` (or `images`) file parts; `spec`: the job spec as JSON (see docs/EDITING.md, or the cutout options for kind cutout); `kind`: edit (default) or cutout; `background_file`: an image to use as the background; `callback_url`: an http(s) URL that gets a signed POST once when the job ends (needs GREENROOM_WEBHOOK_SECRET on the server; public addresses only unless GREENROOM_WEBHOOK_PRIVATE=allow). An `Idempotency-Key` header returns the same job when repeated.',
         tags: ['jobs'],
         consumes: ['multipart/form-data'],
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
@@ -245,6 +261,7 @@ async function receiveJob(request: FastifyRequest, queue: JobQueue, opts: { maxF
   let specText: string | undefined;
   let kind: string | undefined;
   let formKey: string | undefined;
+  let callbackUrl: string | undefined;
   let files = 0;
   try {
     for await (const part of request.parts({ limits: { files: maxFiles + 1, fields: 16, parts: maxFiles + 17, ...(maxFileBytes !== undefined ? { fileSize: maxFileBytes } : {}) } })) {
@@ -270,6 +287,7 @@ async function receiveJob(request: FastifyRequest, queue: JobQueue, opts: { maxF
       if (part.fieldname === 'spec') specText = value;
       else if (part.fieldname === 'kind') kind = value;
       else if (part.fieldname === 'idempotency_key') formKey = value;
+      else if (part.fieldname === 'callback_url') callbackUrl = value;
       else throw unknownField(part.fieldname);
     }
     if (kind !== undefined && kind !== 'edit' && kind !== 'cutout') {
@@ -292,7 +310,7 @@ async function receiveJob(request: FastifyRequest, queue: JobQueue, opts: { maxF
     if (files === 0) throw new GreenroomError('MISSING_IMAGE', 'No image in the request: send one or more image_file parts.', { field: 'image_file' });
     if (known) return { id: known, created: false };
     const idempotencyKey = opts.idempotencyKey ?? formKey;
-    return await upload!.commit({ kind: jobKind, spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+    return await upload!.commit({ kind: jobKind, spec, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), ...(callbackUrl !== undefined ? { callbackUrl } : {}) });
   } catch (err) {
     await upload?.abort().catch((e: unknown) => request.log.error(e));
     throw err;
@@ -312,9 +330,9 @@ function parseSpecField(text: string | undefined): Record<string, unknown> {
 }
 
 function unknownField(name: string): GreenroomError {
-  return new GreenroomError('INVALID_OPTION', `${name}: unknown field; send image_file (or images), spec, kind, background_file.`, {
+  return new GreenroomError('INVALID_OPTION', `${name}: unknown field; send image_file (or images), spec, kind, background_file, callback_url.`, {
     field: name,
-    expected: ['image_file', 'images', 'spec', 'kind', 'background_file', 'idempotency_key'],
+    expected: ['image_file', 'images', 'spec', 'kind', 'background_file', 'idempotency_key', 'callback_url'],
   });
 }
 

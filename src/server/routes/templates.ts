@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { encodeCanvas } from '../../image/encode.ts';
 import { seedFrom } from '../../pipeline/spec.ts';
-import { getTemplate, parsePrompt, renderBackground, TEMPLATES } from '../../scenes/index.ts';
+import { getTemplate, parsePrompt, TEMPLATES } from '../../scenes/index.ts';
 
 const THUMB = 192;
 
@@ -27,8 +27,12 @@ export const templateRoutes: FastifyPluginAsync = async (app) => {
     if (!t) return reply.code(404).send({ code: 'GREENROOM_ERR_NOT_FOUND', title: 'Not found', message: `No template named "${req.params.name.slice(0, 64)}". GET /v1/templates lists them.`, details: {} });
     let jpeg = thumbs.get(t.name);
     if (!jpeg) {
-      const r = renderBackground({ type: 'template', name: t.name }, THUMB, THUMB, seedFrom(t.name));
-      jpeg = encodeCanvas({ width: THUMB, height: THUMB, channels: 3, data: r.rgb, format: 'jpeg', quality: 82, flatten: { r: 255, g: 255, b: 255, alpha: 1 } }).then((e) => e.data);
+      // Painted in the pixel pool, like every scene.
+      jpeg = app.greenroom.studio.pixels
+        .run('scene', { spec: { type: 'template', name: t.name }, width: THUMB, height: THUMB, seed: seedFrom(t.name) })
+        .then((r) => encodeCanvas({ width: THUMB, height: THUMB, channels: 3, data: r.rgb, format: 'jpeg', quality: 82, flatten: { r: 255, g: 255, b: 255, alpha: 1 } }))
+        .then((e) => e.data);
+      jpeg.catch(() => thumbs.delete(t.name));
       thumbs.set(t.name, jpeg);
     }
     return reply.type('image/jpeg').header('cache-control', 'public, max-age=86400').send(await jpeg);
