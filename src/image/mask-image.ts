@@ -20,7 +20,7 @@ export interface MaskImageIO {
 export async function decodeMaskImage(bytes: Uint8Array, photo: { width: number; height: number }, io: MaskImageIO, field = 'mask'): Promise<{ mask: Uint8Array; stats: MaskStats }> {
   let image;
   try {
-    image = await decodeImage(bytes, io.limits);
+    image = await decodeImage(bytes, io.limits, io.pixels);
   } catch (err) {
     if (!isGreenroomError(err)) throw err;
     throw new GreenroomError('INVALID_MASK', `${field}: the mask cannot be used: ${err.message}`, { field, reason: 'format', decode: err.code }, { cause: err });

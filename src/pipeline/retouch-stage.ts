@@ -12,7 +12,7 @@ import { decodeMaskImage } from '../image/mask-image.ts';
 import type { LabelMap, Stroke } from '../matte/hints.ts';
 import type { PixelRunner } from '../pixels/pool.ts';
 import { sharedBytes } from '../pixels/transfer.ts';
-import { completeHole, type CompletionReport, type PhaseRunner } from '../retouch/engine.ts';
+import { completeHole, type CompletionReport, type PhaseRunner } from '../retouch/schedule.ts';
 import { expandSides, type ExpandSides } from '../retouch/expand.ts';
 import type { MaskStats } from '../retouch/mask.ts';
 import type { RetouchInput } from '../retouch/retouch.ts';

@@ -32,7 +32,13 @@ export interface RetouchResult {
 
 export async function runRetouch(bytes: Uint8Array, options: RetouchOptions, deps: RetouchDeps): Promise<RetouchResult> {
   const stages = recorderFor(deps);
-  const decoded = await stages.time('decode', (control) => (control.ranOn('libvips'), decodeImage(bytes, deps.limits)));
+  const decoded = await stages.time('decode', async (control) => {
+    control.ranOn('libvips');
+    const d = await decodeImage(bytes, deps.limits, deps.pixels);
+    // HEIC is decoded on the pool.
+    if (d.format === 'heic') control.ranOn('pool');
+    return d;
+  });
   const done = await retouchStage({ decoded }, options, deps, stages);
   const out = done.decoded;
   const image = await stages.time('encode', (control) => {

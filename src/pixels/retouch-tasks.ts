@@ -5,7 +5,8 @@
  * memory, so a phase's task carries only references.
  */
 import type { Stroke } from '../matte/hints.ts';
-import { runRetouchPhase, type RetouchPhase, type TaskLevels } from '../retouch/engine.ts';
+import { runRetouchPhase } from '../retouch/engine.ts';
+import type { RetouchPhase, TaskLevels } from '../retouch/schedule.ts';
 import { maskFromImage, maskFromStrokes, maskStats, type MaskPixels, type MaskStats } from '../retouch/mask.ts';
 import { applyRetouch, composeRetouch, prepareRetouch, type PreparedRetouch, type RetouchInput } from '../retouch/retouch.ts';
 import type { Box } from '../retouch/types.ts';

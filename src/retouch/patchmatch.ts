@@ -4,10 +4,11 @@
  * side of the matte), improved by propagation (a neighbour's match, shifted by one) and random
  * search (samples around the current match in halving windows).
  *
- * Work is split in bands of rows fixed by the level's size alone; a band's propagation never
- * reads another band's field, so bands can run on any number of threads, in any order, and give
- * the same field. Random numbers come from a generator seeded by (seed, level, round, band).
+ * Work is split in bands of rows fixed by the level's size alone (bands.ts); a band's propagation
+ * never reads another band's field, so bands can run on any number of threads, in any order, and
+ * give the same field. Random numbers come from a generator seeded by (seed, level, round, band).
  */
+import { histogramBin, HISTOGRAM_BINS } from './histogram.ts';
 import { accepts, CHANNELS, type Level } from './level.ts';
 
 /** A small deterministic generator (mulberry32). */
@@ -20,21 +21,6 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** A seed for one band of one round of one level. */
-export function bandSeed(seed: number, level: number, round: number, band: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const v of [level, round, band]) h = Math.imul(h ^ (v + 0x7f4a7c15), 0x85ebca6b) >>> 0;
-  return h;
-}
-
-/** Rows of each band: bands of about 48 rows, at most 16, fixed by the height alone. */
-export function bands(height: number): Array<[number, number]> {
-  const count = Math.max(1, Math.min(16, Math.round(height / 48)));
-  const out: Array<[number, number]> = [];
-  for (let b = 0; b < count; b++) out.push([Math.floor((b * height) / count), Math.floor(((b + 1) * height) / count)]);
-  return out;
 }
 
 /**
@@ -63,26 +49,6 @@ export function patchDistance(img: Float32Array, width: number, height: number, 
     if (sum > stop) return Infinity;
   }
   return sum / count;
-}
-
-/** Bins of a histogram of patch distances: log-spaced, 8 per octave. */
-export const HISTOGRAM_BINS = 160;
-
-export function histogramBin(d: number): number {
-  return Math.min(HISTOGRAM_BINS - 1, Math.floor(Math.log2(1 + d) * 8));
-}
-
-/** The distance at quantile q of a histogram (the upper edge of the bin where it falls). */
-export function histogramQuantile(hist: ArrayLike<number>, q: number): number {
-  let total = 0;
-  for (let i = 0; i < hist.length; i++) total += hist[i]!;
-  if (total === 0) return 1;
-  let seen = 0;
-  for (let i = 0; i < hist.length; i++) {
-    seen += hist[i]!;
-    if (seen >= q * total) return 2 ** ((i + 1) / 8) - 1;
-  }
-  return 2 ** (hist.length / 8) - 1;
 }
 
 export interface MatchOptions {

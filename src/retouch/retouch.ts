@@ -8,7 +8,8 @@
  * pool runs the same phases on its threads (src/pipeline/retouch-stage.ts).
  */
 import { distanceTo } from './distance.ts';
-import { buildLevels, completeHole, runHere, type CompletionReport, type PhaseRunner } from './engine.ts';
+import { buildLevels, runHere } from './engine.ts';
+import { completeHole, type CompletionReport, type PhaseRunner } from './schedule.ts';
 import { textureFeatures } from './features.ts';
 import { CHANNELS, type Level } from './level.ts';
 import { planRetouch, type RetouchPlan } from './plan.ts';
