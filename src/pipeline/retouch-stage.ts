@@ -63,7 +63,7 @@ const FRAME_SHARE = 0.15;
 const maskField = (step: RetouchStep, name: string) => (step.field ? `${step.field}.${name}` : name);
 
 /** Refuses an empty mask and one over most of the photo. */
-function checkMask(stats: MaskStats, field: string, photo: { width: number; height: number }): void {
+function checkMask(stats: Pick<MaskStats, 'pixels' | 'share'>, field: string, photo: { width: number; height: number }): void {
   if (stats.pixels === 0) throw new GreenroomError('INVALID_MASK', `${field}: the mask is empty: nothing to remove. Paint white (or opaque) where the photo should be filled.`, { field, reason: 'empty' });
   if (stats.share > MAX_MASK_SHARE) {
     throw new GreenroomError('MASK_TOO_LARGE', `${field}: the mask covers ${Math.round(stats.share * 100)}% of the ${photo.width}x${photo.height} photo, more than ${MAX_MASK_SHARE * 100}%: too little is left to fill it from. Mask only what should go, or crop the photo first.`, { field, share: Math.round(stats.share * 1000) / 1000, limit: MAX_MASK_SHARE });
@@ -73,7 +73,7 @@ function checkMask(stats: MaskStats, field: string, photo: { width: number; heig
 /** The mask of a step at the photo's size, read and checked (null when the step only expands). */
 async function readMask(step: RetouchStep, decoded: DecodedImage, io: RetouchIO, control: StageControl): Promise<Uint8Array | null> {
   const photo = { width: decoded.width, height: decoded.height };
-  let found: { mask: Uint8Array; stats: MaskStats } | null = null;
+  let found: { mask: Uint8Array; stats: Pick<MaskStats, 'pixels' | 'share'> } | null = null;
   if (step.mask) found = await decodeMaskImage(step.mask, photo, { ...io, control }, maskField(step, 'mask'));
   else if (step.strokes) {
     let strokes: Stroke[];
@@ -150,10 +150,10 @@ export async function retouchStage(input: { decoded: DecodedImage; previous?: Ui
 }
 
 /**
- * The completion on the pixel pool: the pyramid prepared in one task, each phase's bands split
- * into as many contiguous groups as the pool runs at once (bands never read each other's field,
- * so the result is the same on any number of threads), the result composed into a copy of the
- * photo. Null for an empty mask.
+ * The completion on the pixel pool: the pyramid prepared in one task, the small coarse levels in
+ * one more, then each finer phase's bands split into as many contiguous groups as the pool runs at
+ * once (bands never read each other's field, so the result is the same on any number of threads),
+ * the result composed into a copy of the photo. Null for an empty mask.
  */
 export async function fillInParts(pixels: PixelRunner, input: RetouchInput, control?: StageControl): Promise<{ rgb: Uint8Array; box: Box; plan: NonNullable<Awaited<ReturnType<typeof prepare>>>['plan']; report: CompletionReport } | null> {
   const run = control ? { control } : {};
@@ -161,14 +161,14 @@ export async function fillInParts(pixels: PixelRunner, input: RetouchInput, cont
   if (!prepared) return null;
   const r = prepared.tuning.patchRadius;
   const runner: PhaseRunner = async (phase, levels) => {
-    if (phase.kind === 'init') return (await pixels.run('retouchPhase', { levels, phase, r }, run)).hist;
+    if (phase.kind === 'init' || phase.kind === 'levels') return (await pixels.run('retouchPhase', { levels, phase, r }, run)).output;
     const groups = Math.max(1, Math.min(pixels.parallelism, phase.bands.length));
     const parts = Array.from({ length: groups }, (_, g) => phase.bands.slice(Math.floor((g * phase.bands.length) / groups), Math.floor(((g + 1) * phase.bands.length) / groups)));
     const outs = await Promise.all(parts.map((bands) => pixels.run('retouchPhase', { levels, phase: { ...phase, bands }, r }, run)));
     if (phase.kind !== 'match') return null;
-    const hist = outs[0]!.hist!;
-    for (const o of outs.slice(1)) for (let i = 0; i < hist.length; i++) hist[i]! += o.hist![i]!;
-    return hist;
+    const hist = outs[0]!.output!.hist!;
+    for (const o of outs.slice(1)) for (let i = 0; i < hist.length; i++) hist[i]! += o.output!.hist![i]!;
+    return { hist };
   };
   const report = await completeHole(prepared.levels, prepared.final, prepared.finalWhich, prepared.tuning, runner);
   const { rgb, box } = await pixels.run('retouchCompose', { retouch: input, prepared }, run);

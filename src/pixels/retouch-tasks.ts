@@ -6,8 +6,8 @@
  */
 import type { Stroke } from '../matte/hints.ts';
 import { runRetouchPhase } from '../retouch/engine.ts';
-import type { RetouchPhase, TaskLevels } from '../retouch/schedule.ts';
-import { maskFromImage, maskFromStrokes, maskStats, type MaskPixels, type MaskStats } from '../retouch/mask.ts';
+import type { PhaseOutput, RetouchPhase, TaskLevels } from '../retouch/schedule.ts';
+import { maskFromImage, maskFromRaw, maskFromStrokes, maskStats, type MaskPixels, type MaskStats } from '../retouch/mask.ts';
 import { applyRetouch, composeRetouch, prepareRetouch, type PreparedRetouch, type RetouchInput } from '../retouch/retouch.ts';
 import type { Box } from '../retouch/types.ts';
 import { sharedBytes } from './transfer.ts';
@@ -19,6 +19,14 @@ function retouchMask(input: { image: MaskPixels; photo: { width: number; height:
   const { photo } = input;
   const mask = maskFromImage(input.image, photo, sharedBytes(photo.width * photo.height));
   return { mask, stats: maskStats(mask, photo.width, photo.height) };
+}
+
+/** A mask image's raw pixels (as libvips decoded them, any channels) at the photo's size, and how many it covers. */
+function retouchMaskRaw(input: { data: Uint8Array; channels: number; width: number; height: number; photo: { width: number; height: number } }): { mask: Uint8Array; pixels: number } {
+  const { photo } = input;
+  const mask = sharedBytes(photo.width * photo.height);
+  const pixels = maskFromRaw(input.data, input.channels, input.width, input.height, photo, mask);
+  return { mask, pixels };
 }
 
 /** Strokes painted into a mask at the photo's size (on shared memory), and what it covers; `base` is painted over when given. */
@@ -55,9 +63,9 @@ function retouchPrepare(input: RetouchInput): PreparedRetouch | null {
   return prepareRetouch(input, shared);
 }
 
-/** One phase of the completion over a group of its bands. */
-function retouchPhase(input: { levels: TaskLevels; phase: RetouchPhase; r: number }): { hist: Uint32Array | null } {
-  return { hist: runRetouchPhase(input.levels, input.phase, input.r) };
+/** One phase of the completion over a group of its bands (or the small coarse levels, whole). */
+async function retouchPhase(input: { levels: TaskLevels; phase: RetouchPhase; r: number }): Promise<{ output: PhaseOutput | null }> {
+  return { output: await runRetouchPhase(input.levels, input.phase, input.r) };
 }
 
 /** The photo with the fill written in (a copy on shared memory), and the box that changed. */
@@ -67,4 +75,4 @@ function retouchCompose(input: { retouch: RetouchInput; prepared: PreparedRetouc
   return { rgb: applyRetouch(image, result, sharedBytes(image.rgb)), box: result.box };
 }
 
-export const retouchTasks = { retouchMask, retouchStrokes, expandMask, retouchPrepare, retouchPhase, retouchCompose };
+export const retouchTasks = { retouchMask, retouchMaskRaw, retouchStrokes, expandMask, retouchPrepare, retouchPhase, retouchCompose };

@@ -7,15 +7,16 @@ import { CHANNELS, downsample, makeLevel, type Level, type LevelInput } from './
 import { onionPeel } from './onion.ts';
 import { HISTOGRAM_BINS } from './histogram.ts';
 import { matchRows, upsampleField } from './patchmatch.ts';
-import type { PhaseRunner, RetouchPhase, TaskLevels } from './schedule.ts';
+import { completeLevels, type PhaseOutput, type PhaseRunner, type RetouchPhase, type TaskLevels } from './schedule.ts';
 import type { RetouchPlan } from './plan.ts';
 import { pushPull } from './smooth-fill.ts';
 import type { Allocator } from './types.ts';
 import { voteRows } from './vote.ts';
 
-/** Performs a phase over its bands, in order; a match returns the histogram of its distances. */
-export function runRetouchPhase(levels: TaskLevels, phase: RetouchPhase, r: number): Uint32Array | null {
+/** Performs a phase over its bands, in order (a phase of several levels runs each of theirs here). */
+export async function runRetouchPhase(levels: TaskLevels, phase: RetouchPhase, r: number): Promise<PhaseOutput | null> {
   const { level } = levels;
+  if (phase.kind === 'levels') return completeLevels(levels.all!, phase.from, phase.to, levels.final!, levels.finalWhich!, phase.tuning, runHere(r), phase.sigma2);
   if (phase.kind === 'init') {
     // Anything onion peel cannot reach (no source anywhere) keeps a smooth fill.
     const known = new Uint8Array(level.hole.length);
@@ -45,7 +46,7 @@ export function runRetouchPhase(levels: TaskLevels, phase: RetouchPhase, r: numb
         break;
     }
   }
-  return hist;
+  return hist ? { hist } : null;
 }
 
 /** The hole's first estimate at a level: the coarser level's pixels, then the field scaled up. */

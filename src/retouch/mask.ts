@@ -44,6 +44,31 @@ export function maskFromImage(image: MaskPixels, photo: { width: number; height:
   return into;
 }
 
+/**
+ * The mask at the photo's size from a decoded mask image's raw pixels with any number of
+ * channels (1 grey, 2 grey and alpha, 3 RGB, 4 RGBA), as libvips hands them over; and how many
+ * pixels it covers. The same rules as `maskFromImage`.
+ */
+export function maskFromRaw(data: Uint8Array, channels: number, width: number, height: number, photo: { width: number; height: number }, into: Uint8Array = new Uint8Array(photo.width * photo.height)): number {
+  const hasAlpha = channels === 2 || channels === 4;
+  let clear = false;
+  if (hasAlpha) for (let i = channels - 1; i < data.length && !clear; i += channels) clear = data[i]! < 128;
+  const xs = new Int32Array(photo.width);
+  for (let x = 0; x < photo.width; x++) xs[x] = Math.min(width - 1, Math.floor(((x + 0.5) * width) / photo.width)) * channels;
+  let pixels = 0;
+  for (let y = 0; y < photo.height; y++) {
+    const row = Math.min(height - 1, Math.floor(((y + 0.5) * height) / photo.height)) * width * channels;
+    const out = y * photo.width;
+    for (let x = 0; x < photo.width; x++) {
+      const s = row + xs[x]!;
+      const on = clear ? data[s + channels - 1]! >= 128 : channels >= 3 ? 0.2126 * data[s]! + 0.7152 * data[s + 1]! + 0.0722 * data[s + 2]! >= 128 : data[s]! >= 128;
+      into[out + x] = on ? 1 : 0;
+      if (on) pixels++;
+    }
+  }
+  return pixels;
+}
+
 /** Strokes (in the photo's pixels) painted into a mask: erase adds, keep takes back. */
 export function maskFromStrokes(strokes: readonly Stroke[], width: number, height: number, into: Uint8Array = new Uint8Array(width * height)): Uint8Array {
   const frame = { x: 0, y: 0, width, height };

@@ -37,6 +37,8 @@ export interface RetouchTuning {
    * refined by propagation and a small search), so the cost stays bounded on 12 MP photos.
    */
   budgetCentres: number;
+  /** Levels (from the coarsest) with at most this many patch centres run as one phase on one thread. */
+  localCentres: number;
   /** Pixels outside the mask within this distance are blended with the fill (never 4 or more). */
   blendBand: number;
   /** Window (half-width, photo pixels) of the texture features' local means. */
@@ -68,6 +70,7 @@ export const DEFAULT_TUNING: RetouchTuning = {
   coarseIterations: 8,
   fineIterations: 3,
   budgetCentres: 160_000,
+  localCentres: 30_000,
   blendBand: 2,
   textureRadius: 4,
   textureWeight: 2,
@@ -77,7 +80,7 @@ export const DEFAULT_TUNING: RetouchTuning = {
   sharpLevels: 0,
   fullFinest: false,
   finalVote: 'best',
-  marginThickness: 1,
-  marginLength: 0.15,
+  marginThickness: 0.5,
+  marginLength: 0.1,
   seed: 0x5eed,
 };

@@ -11,9 +11,10 @@ import { distanceTo } from '../../src/retouch/distance.ts';
 import { runRetouchPhase } from '../../src/retouch/engine.ts';
 import type { PhaseRunner } from '../../src/retouch/schedule.ts';
 import { expandSides, parseExpand } from '../../src/retouch/expand.ts';
-import { maskFromImage, maskFromStrokes, maskStats } from '../../src/retouch/mask.ts';
+import { maskFromImage, maskFromRaw, maskFromStrokes, maskStats } from '../../src/retouch/mask.ts';
 import { applyRetouch, retouch } from '../../src/retouch/retouch.ts';
 import { smoothFill } from '../../src/retouch/smooth-fill.ts';
+import type { RetouchTuning } from '../../src/retouch/types.ts';
 import { parseRetouchOptions } from '../../src/pipeline/retouch-options.ts';
 import { seeded } from '../helpers/images.ts';
 
@@ -56,9 +57,9 @@ function maeInside(a: Uint8Array, b: Uint8Array, mask: Uint8Array): number {
   return sum / (3 * n);
 }
 
-async function fill(rgb: Uint8Array, mask: Uint8Array, extra: { matte?: Uint8Array; run?: PhaseRunner } = {}): Promise<Uint8Array> {
+async function fill(rgb: Uint8Array, mask: Uint8Array, extra: { matte?: Uint8Array; run?: PhaseRunner; tuning?: Partial<RetouchTuning> } = {}): Promise<Uint8Array> {
   const image = { rgb, width: W, height: H };
-  const result = await retouch({ image, mask, ...(extra.matte ? { matte: extra.matte } : {}) }, extra.run);
+  const result = await retouch({ image, mask, ...(extra.matte ? { matte: extra.matte } : {}), ...(extra.tuning ? { tuning: extra.tuning } : {}) }, extra.run);
   assert.ok(result, 'a non-empty mask gives a result');
   return applyRetouch(image, result);
 }
@@ -105,17 +106,18 @@ describe('retouch: completion', () => {
     const again = await fill(photo, mask);
     assert.deepEqual(again, here, 'twice on one thread');
     // As the pool runs them: bands split into groups, the groups run in reverse order.
-    const split: PhaseRunner = (phase, levels) => {
-      if (phase.kind === 'init') return runRetouchPhase(levels, phase, 3);
+    const split: PhaseRunner = async (phase, levels) => {
+      if (phase.kind === 'init' || phase.kind === 'levels') return runRetouchPhase(levels, phase, 3);
       const groups = [phase.bands.slice(0, 1), phase.bands.slice(1, 3), phase.bands.slice(3)].filter((g) => g.length > 0).reverse();
       let hist: Uint32Array | null = null;
       for (const bands of groups) {
-        const h = runRetouchPhase(levels, { ...phase, bands }, 3);
+        const h = (await runRetouchPhase(levels, { ...phase, bands }, 3))?.hist;
         if (h) hist = hist ? hist.map((v, i) => v + h[i]!) : h;
       }
-      return hist;
+      return hist ? { hist } : null;
     };
-    assert.deepEqual(await fill(photo, mask, { run: split }), here, 'bands in groups, out of order');
+    // Every level as its own phases (none run together as the small coarse levels are), split and out of order.
+    assert.deepEqual(await fill(photo, mask, { run: split, tuning: { localCentres: 0 } }), here, 'bands in groups, out of order');
   });
 
   test('with a matte, a hole on the subject is filled from the subject only', async () => {
@@ -153,6 +155,23 @@ describe('retouch: masks and expand', () => {
     alpha[5] = 255;
     const layered = maskFromImage({ rgb: new Uint8Array(36), alpha, width: 4, height: 3 }, { width: 4, height: 3 });
     assert.deepEqual(Array.from(layered), [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  test('a mask image as libvips decodes it (grey, grey and alpha, RGB, RGBA) gives the same mask, scaled to the photo', () => {
+    // A 2x2 mask image, its top-right pixel marked, for a 4x4 photo.
+    const expected = [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    const cases: Array<[number, number[]]> = [
+      [1, [0, 255, 0, 0]],
+      [2, [0, 0, 9, 255, 0, 0, 0, 0]], // clear layer: the opaque pixel counts, whatever its grey
+      [3, [0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0]],
+      [4, [255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0, 0].map((v, i) => (i < 8 ? [0, 0, 0, 0, 1, 1, 1, 255][i]! : v))],
+    ];
+    for (const [channels, data] of cases) {
+      const mask = new Uint8Array(16);
+      const pixels = maskFromRaw(Uint8Array.from(data), channels, 2, 2, { width: 4, height: 4 }, mask);
+      assert.deepEqual(Array.from(mask), expected, `${channels} channels`);
+      assert.equal(pixels, 4);
+    }
   });
 
   test('strokes: erase paints the mask, a later keep takes pixels back', () => {
