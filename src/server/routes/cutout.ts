@@ -47,6 +47,7 @@ export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app),
       schema: {
+        operationId: 'createCutout',
         tags: ['images'],
         summary: 'Cut the subject out of a photo',
         description: 'Multipart upload. Answers the image (PNG RGBA by default) with X-Width, X-Height, X-Subject-Box, Server-Timing and energy headers. With hints (and the previous cutout as matte_file, so the network does not run again), keep and erase strokes fix the cutout; X-Hints says what they changed.',

@@ -170,6 +170,7 @@ export async function editRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app),
       schema: {
+        operationId: 'createEdit',
         tags: ['images'],
         summary: 'Cut out a photo and lay it on a background with a shadow',
         description: 'Multipart upload: image_file plus the job spec (a JSON `spec` field and/or single fields). Answers the image with the cutout headers plus X-Seed (when a seed was used) and X-Warnings (preset rules broken).',

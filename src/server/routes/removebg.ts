@@ -92,6 +92,7 @@ export async function removebgRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app, 'removebg'),
       schema: {
+        operationId: 'removeBackground',
         tags: ['compatibility'],
         summary: "remove.bg's removebg call",
         description: "Accepts remove.bg's fields as multipart, JSON or form data; answers the image with X-Width, X-Height, X-Type: product, X-Credits-Charged: 0, X-Foreground-Top/Left/Width/Height, and remove.bg-shaped errors.",
