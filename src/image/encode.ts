@@ -3,6 +3,7 @@
  * background colour and cropped to the subject with a margin.
  */
 import sharp from 'sharp';
+import { extendColours } from '../matte/extend-colours.ts';
 import type { Rgba } from './color.ts';
 
 export const OUTPUT_FORMATS = ['png', 'webp', 'avif', 'jpeg'] as const;
@@ -38,6 +39,8 @@ export interface EncodeRequest {
   region?: Box;
   /** 1..100, for lossy formats. */
   quality?: number;
+  /** Scale the written region down to fit within fit x fit pixels (a preview; never enlarged). */
+  fit?: number;
 }
 
 export interface EncodedImage {
@@ -51,6 +54,42 @@ export interface EncodedImage {
 const WHITE: Rgba = { r: 255, g: 255, b: 255, alpha: 1 };
 
 export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
+  const { pixels, channels, background } = cutoutPixels(req);
+  return place(pixels, channels, req, channels === 1 ? undefined : background, req.format);
+}
+
+/**
+ * remove.bg's zip parts of the image encodeCutout would write: its colours as an opaque JPEG and
+ * its alpha as a grey PNG, same region and size. Where the image is transparent the colours are
+ * the subject's, pulled in from nearby (extendColours): the background is not kept.
+ */
+export async function encodeSplit(req: EncodeRequest): Promise<{ color: EncodedImage; alpha: EncodedImage }> {
+  const { pixels, channels, background } = cutoutPixels({ ...req, channels: 'rgba', format: 'png' });
+  const n = req.width * req.height;
+  const rgb = new Uint8Array(n * 3);
+  const alpha = new Uint8Array(n).fill(255);
+  if (channels === 3) rgb.set(pixels);
+  else {
+    for (let i = 0; i < n; i++) {
+      rgb[i * 3] = pixels[i * 4]!;
+      rgb[i * 3 + 1] = pixels[i * 4 + 1]!;
+      rgb[i * 3 + 2] = pixels[i * 4 + 2]!;
+      alpha[i] = pixels[i * 4 + 3]!;
+    }
+  }
+  const colours = channels === 3 ? rgb : extendColours(rgb, alpha, req.width, req.height);
+  // Padding past the photo's edge: the colour continues (copied), the alpha is the answer's there
+  // (0, the colour's own alpha, or 255 on an opaque colour).
+  const padAlpha = channels === 3 ? 255 : background ? Math.round(background.alpha * 255) : 0;
+  const [color, matte] = await Promise.all([
+    place(colours, 3, { ...req, quality: req.quality ?? 95 }, undefined, 'jpeg', 'copy'),
+    place(alpha, 1, req, { r: padAlpha, g: padAlpha, b: padAlpha, alpha: 1 }, 'png'),
+  ]);
+  return { color, alpha: matte };
+}
+
+/** The image's pixels before any crop: RGBA, RGB laid on an opaque colour, or the grey matte. */
+function cutoutPixels(req: EncodeRequest): { pixels: Uint8Array; channels: 1 | 3 | 4; background: Rgba | undefined } {
   const { width, height } = req;
   const n = width * height;
   const alphaOnly = req.channels === 'alpha';
@@ -91,7 +130,12 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
     }
     channels = 4;
   }
+  return { pixels, channels, background };
+}
 
+/** Crops (padding past the frame), scales to fit, and encodes raw pixels. */
+async function place(pixels: Uint8Array, channels: 1 | 3 | 4, req: EncodeRequest, background: Rgba | undefined, format: OutputFormat, padWith?: 'copy'): Promise<EncodedImage> {
+  const { width, height } = req;
   let image = sharp(pixels, { raw: { width, height, channels } });
   let outW = width;
   let outH = height;
@@ -104,17 +148,31 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
     if (pad.left || pad.top || pad.right || pad.bottom) {
       // Padding continues the background: black for a matte, the colour (with its own alpha) when
       // one is set, transparent otherwise.
-      const fill = channels === 1 ? { r: 0, g: 0, b: 0, alpha: 1 } : background ? { ...background, alpha: channels === 3 ? 1 : background.alpha } : { r: 0, g: 0, b: 0, alpha: 0 };
+      const fill = channels === 1 ? (background ?? { r: 0, g: 0, b: 0, alpha: 1 }) : background ? { ...background, alpha: channels === 3 ? 1 : background.alpha } : { r: 0, g: 0, b: 0, alpha: 0 };
       // extract and extend in one sharp pipeline need a materialised step in between.
-      image = sharp(await (channels === 1 ? image.toColourspace('b-w') : image).raw().toBuffer(), { raw: { width: right - left, height: bottom - top, channels } }).extend({ ...pad, background: fill });
+      image = sharp(await (channels === 1 ? image.toColourspace('b-w') : image).raw().toBuffer(), { raw: { width: right - left, height: bottom - top, channels } }).extend({ ...pad, ...(padWith ? { extendWith: padWith } : { background: fill }) });
     }
     outW = r.width;
     outH = r.height;
   }
+  if (req.fit && Math.max(outW, outH) > req.fit) {
+    const scaled = fitWithin({ width: outW, height: outH }, req.fit);
+    // A materialised step: resize after extract/extend would apply before them in one pipeline.
+    if (req.region) image = sharp(await image.raw().toBuffer(), { raw: { width: outW, height: outH, channels } });
+    image = image.resize(scaled.width, scaled.height, { fit: 'fill', kernel: 'lanczos3' });
+    outW = scaled.width;
+    outH = scaled.height;
+  }
   if (channels === 1) image = image.toColourspace('b-w');
-  image = withFormat(image, req.format, req.quality);
+  image = withFormat(image, format, req.quality);
   const data = await image.toBuffer();
-  return { data, format: req.format, mime: MIME_TYPES[req.format], width: outW, height: outH };
+  return { data, format, mime: MIME_TYPES[format], width: outW, height: outH };
+}
+
+/** The size that fits within max x max pixels with the same shape (never larger than given). */
+export function fitWithin(size: { width: number; height: number }, max: number): { width: number; height: number } {
+  const k = Math.min(1, max / Math.max(size.width, size.height));
+  return { width: Math.max(1, Math.round(size.width * k)), height: Math.max(1, Math.round(size.height * k)) };
 }
 
 /** The encoder settings for each format, shared by cutouts and edits. */

@@ -35,8 +35,22 @@ export const CutoutOptionsSchema = z
     hints: z.unknown().optional(),
     /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
     matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
+    /**
+     * A preview: the image at most this many pixels a side, refined at that size (fast), with the
+     * network's coarse matte in the result (`coarseMatte`) to make the full-resolution cutout later.
+     */
+    preview: z.number().int().min(64).max(8192).optional(),
+    /** The coarse matte of a preview answer (its PNG bytes): refined again for this photo, the network does not run. */
+    coarseMatte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected a preview's coarse matte (PNG bytes)" }).optional(),
+    /**
+     * remove.bg's zip parts: the image's colours as an opaque JPEG (`image`; where the image is
+     * transparent, the subject's nearby colours: the background is not kept) and its alpha as a
+     * grey PNG (`alpha`). Needs format jpeg.
+     */
+    split: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((o) => !o.split || o.format === 'jpeg', { message: 'split writes a JPEG and a PNG: set format to jpeg', path: ['split'] });
 
 export type CutoutOptionsInput = Omit<z.input<typeof CutoutOptionsSchema>, 'hints'> & { hints?: HintsInput };
 
@@ -54,6 +68,9 @@ export interface CutoutOptions {
   cropMargin: Margin;
   hints?: HintsSpec;
   matte?: Uint8Array;
+  preview?: number;
+  coarseMatte?: Uint8Array;
+  split: boolean;
 }
 
 /** remove.bg's crop_margin: px or %, one, two or four values; at most 50% or 500 px. */
@@ -97,5 +114,8 @@ export function parseCutoutOptions(input: unknown = {}): CutoutOptions {
     cropMargin: parseMargin(o.cropMargin),
     ...(o.hints !== undefined ? { hints: parseHints(o.hints, 'hints') } : {}),
     ...(o.matte ? { matte: o.matte } : {}),
+    ...(o.preview ? { preview: o.preview } : {}),
+    ...(o.coarseMatte ? { coarseMatte: o.coarseMatte } : {}),
+    split: o.split,
   };
 }
