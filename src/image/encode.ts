@@ -82,7 +82,8 @@ export async function encodeSplit(req: EncodeRequest): Promise<{ color: EncodedI
   // (0, the colour's own alpha, or 255 on an opaque colour).
   const padAlpha = channels === 3 ? 255 : background ? Math.round(background.alpha * 255) : 0;
   const [color, matte] = await Promise.all([
-    place(colours, 3, { ...req, quality: req.quality ?? 95 }, undefined, 'jpeg', 'copy'),
+    // Full-resolution chroma: subsampled, the colours would bleed across the subject's own edges.
+    place(colours, 3, { ...req, quality: req.quality ?? 95 }, undefined, 'jpeg', 'copy', true),
     place(alpha, 1, req, { r: padAlpha, g: padAlpha, b: padAlpha, alpha: 1 }, 'png'),
   ]);
   return { color, alpha: matte };
@@ -134,7 +135,7 @@ function cutoutPixels(req: EncodeRequest): { pixels: Uint8Array; channels: 1 | 3
 }
 
 /** Crops (padding past the frame), scales to fit, and encodes raw pixels. */
-async function place(pixels: Uint8Array, channels: 1 | 3 | 4, req: EncodeRequest, background: Rgba | undefined, format: OutputFormat, padWith?: 'copy'): Promise<EncodedImage> {
+async function place(pixels: Uint8Array, channels: 1 | 3 | 4, req: EncodeRequest, background: Rgba | undefined, format: OutputFormat, padWith?: 'copy', fullChroma = false): Promise<EncodedImage> {
   const { width, height } = req;
   let image = sharp(pixels, { raw: { width, height, channels } });
   let outW = width;
@@ -164,7 +165,7 @@ async function place(pixels: Uint8Array, channels: 1 | 3 | 4, req: EncodeRequest
     outH = scaled.height;
   }
   if (channels === 1) image = image.toColourspace('b-w');
-  image = withFormat(image, format, req.quality);
+  image = fullChroma && format === 'jpeg' ? image.jpeg({ quality: req.quality ?? 90, mozjpeg: false, chromaSubsampling: '4:4:4' }) : withFormat(image, format, req.quality);
   const data = await image.toBuffer();
   return { data, format, mime: MIME_TYPES[format], width: outW, height: outH };
 }
