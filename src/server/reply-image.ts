@@ -10,7 +10,7 @@ import type { EditResult } from '../pipeline/edit.ts';
 /** Headers browsers may read cross-origin (for CORS' Access-Control-Expose-Headers): the image routes' and the batch routes'. */
 export const RESULT_HEADERS = ['X-Width', 'X-Height', 'X-Subject-Box', 'Server-Timing', 'X-Energy-Joules', 'X-Energy-Stages', 'X-Energy-Method', 'X-Energy-Meter', 'X-CO2e-Grams', 'X-Seed', 'X-Warnings', 'X-Hints', 'X-Uncertainty-Score', 'X-Type', 'X-Credits-Charged', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'X-Greenroom-Partial', 'X-Greenroom-Outputs'];
 
-const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
+export const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 
 /**
  * A file name safe in a Content-Disposition header and on any disk: the client's base name

@@ -557,6 +557,13 @@ export interface operations {
                     export_quality?: number;
                     /** @description Model id (see greenroom models; default isnet). */
                     model?: string;
+                    /** @description Answer a preview instead: a zip of preview.<format> (the cutout at most this many pixels a side, refined at that size) and coarse-matte.png (the network's coarse matte). Send the coarse matte back as coarse_matte with the same photo for the full-resolution cutout or an edit: the network does not run again. */
+                    preview?: number;
+                    /**
+                     * Format: binary
+                     * @description The coarse-matte.png of a preview answer for this photo, unchanged: refined again at full resolution (or at the preview size asked), the network does not run.
+                     */
+                    coarse_matte?: Blob;
                     /** @description Touch-up hints. As text: JSON strokes, [{"mode": "erase", "radius": 12, "points": [[410, 120], [436, 118]]}, ...] in the photo's pixels, or {"strokes": [...], "width": W, "height": H} when drawn at another size of the same shape. As a file: a hints image (any size of the photo's shape; keep_color means keep, erase_color erase, anything else no opinion) or a JSON file of strokes. */
                     hints?: string | Blob;
                     /** @description The keep colour of a hints image (default #00ff00). */
@@ -572,7 +579,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The image. Headers: X-Width, X-Height, X-Subject-Box (x,y,w,h), Server-Timing (ms per stage), X-Energy-Joules, X-Energy-Stages, X-Energy-Method, X-CO2e-Grams, X-Uncertainty-Score. */
+            /** @description The image; with preview, a zip of preview.<format> and coarse-matte.png (X-Width and X-Height are the preview's size, X-Source-Width and X-Source-Height the photo's). */
             200: {
                 headers: {
                     /** @description The image's width in pixels. */
@@ -594,6 +601,7 @@ export interface operations {
                     "image/jpeg": Blob;
                     "image/webp": Blob;
                     "image/avif": Blob;
+                    "application/zip": Blob;
                 };
             };
             /** @description An invalid or unknown field, or no image (details.field names it). */
@@ -764,6 +772,11 @@ export interface operations {
                      * @enum {string}
                      */
                     quality?: "fast" | "balanced" | "best";
+                    /**
+                     * Format: binary
+                     * @description The coarse-matte.png of a preview cutout of this photo (POST /v1/cutout with preview), unchanged: refined for this edit, the network does not run.
+                     */
+                    coarse_matte?: Blob;
                     /** @description Touch-up hints. As text: JSON strokes, [{"mode": "erase", "radius": 12, "points": [[410, 120], [436, 118]]}, ...] in the photo's pixels, or {"strokes": [...], "width": W, "height": H} when drawn at another size of the same shape. As a file: a hints image (any size of the photo's shape; keep_color means keep, erase_color erase, anything else no opinion) or a JSON file of strokes. */
                     hints?: string | Blob;
                     /** @description The keep colour of a hints image (default #00ff00). */
@@ -949,14 +962,29 @@ export interface operations {
                      * @enum {string}
                      */
                     size?: "preview" | "small" | "regular" | "medium" | "hd" | "full" | "4k" | "50MP" | "auto";
-                    /** @description Ignored (greenroom is tuned for products); X-Type answers product. */
+                    /** @description Accepted and not used (greenroom is tuned for products); X-Type answers product. */
                     type?: string;
                     /**
-                     * @description auto: PNG, or JPG when bg_color is opaque; zip is not supported.
+                     * @description Accepted and not used.
+                     * @enum {string}
+                     */
+                    type_level?: "none" | "latest" | "1" | "2";
+                    /**
+                     * @description auto: PNG, or JPG when bg_color is opaque; zip: color.jpg (the colours, no alpha) and alpha.png (the matte) in a zip, which recombine to the PNG answer.
                      * @default auto
                      * @enum {string}
                      */
                     format?: "auto" | "png" | "jpg" | "zip";
+                    /**
+                     * @description Soft edges and see-through parts keep partial alpha (what greenroom always does); false is refused.
+                     * @default true
+                     */
+                    semitransparency?: boolean;
+                    /**
+                     * @description true is refused here: use POST /v1/edit with shadow=soft.
+                     * @default false
+                     */
+                    add_shadow?: boolean;
                     /**
                      * @default rgba
                      * @enum {string}
@@ -997,14 +1025,29 @@ export interface operations {
                      * @enum {string}
                      */
                     size?: "preview" | "small" | "regular" | "medium" | "hd" | "full" | "4k" | "50MP" | "auto";
-                    /** @description Ignored (greenroom is tuned for products); X-Type answers product. */
+                    /** @description Accepted and not used (greenroom is tuned for products); X-Type answers product. */
                     type?: string;
                     /**
-                     * @description auto: PNG, or JPG when bg_color is opaque; zip is not supported.
+                     * @description Accepted and not used.
+                     * @enum {string}
+                     */
+                    type_level?: "none" | "latest" | "1" | "2";
+                    /**
+                     * @description auto: PNG, or JPG when bg_color is opaque; zip: color.jpg (the colours, no alpha) and alpha.png (the matte) in a zip, which recombine to the PNG answer.
                      * @default auto
                      * @enum {string}
                      */
                     format?: "auto" | "png" | "jpg" | "zip";
+                    /**
+                     * @description Soft edges and see-through parts keep partial alpha (what greenroom always does); false is refused.
+                     * @default true
+                     */
+                    semitransparency?: boolean;
+                    /**
+                     * @description true is refused here: use POST /v1/edit with shadow=soft.
+                     * @default false
+                     */
+                    add_shadow?: boolean;
                     /**
                      * @default rgba
                      * @enum {string}
@@ -1045,14 +1088,29 @@ export interface operations {
                      * @enum {string}
                      */
                     size?: "preview" | "small" | "regular" | "medium" | "hd" | "full" | "4k" | "50MP" | "auto";
-                    /** @description Ignored (greenroom is tuned for products); X-Type answers product. */
+                    /** @description Accepted and not used (greenroom is tuned for products); X-Type answers product. */
                     type?: string;
                     /**
-                     * @description auto: PNG, or JPG when bg_color is opaque; zip is not supported.
+                     * @description Accepted and not used.
+                     * @enum {string}
+                     */
+                    type_level?: "none" | "latest" | "1" | "2";
+                    /**
+                     * @description auto: PNG, or JPG when bg_color is opaque; zip: color.jpg (the colours, no alpha) and alpha.png (the matte) in a zip, which recombine to the PNG answer.
                      * @default auto
                      * @enum {string}
                      */
                     format?: "auto" | "png" | "jpg" | "zip";
+                    /**
+                     * @description Soft edges and see-through parts keep partial alpha (what greenroom always does); false is refused.
+                     * @default true
+                     */
+                    semitransparency?: boolean;
+                    /**
+                     * @description true is refused here: use POST /v1/edit with shadow=soft.
+                     * @default false
+                     */
+                    add_shadow?: boolean;
                     /**
                      * @default rgba
                      * @enum {string}
@@ -1080,7 +1138,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The image. Headers: X-Width, X-Height, X-Subject-Box (x,y,w,h), Server-Timing (ms per stage), X-Energy-Joules, X-Energy-Stages, X-Energy-Method, X-CO2e-Grams, X-Uncertainty-Score. */
+            /** @description The image (PNG or JPG), or with format=zip a zip of color.jpg and alpha.png. Headers: X-Width, X-Height, X-Type, X-Credits-Charged, X-Foreground-Top/Left/Width/Height, the rate-limit headers and the cutout headers. */
             200: {
                 headers: {
                     /** @description The image's width in pixels. */
@@ -1100,6 +1158,7 @@ export interface operations {
                 content: {
                     "image/png": Blob;
                     "image/jpeg": Blob;
+                    "application/zip": Blob;
                 };
             };
             /** @description An invalid or unknown field, or no image (details.field names it). */

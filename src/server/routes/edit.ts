@@ -34,6 +34,7 @@ export const EditBodySchema = {
     format: { type: 'string', enum: ['png', 'jpeg', 'jpg', 'webp', 'avif'] },
     export_quality: { type: 'integer', minimum: 1, maximum: 100 },
     quality: { type: 'string', enum: [...QUALITIES], description: 'Cutout quality.' },
+    coarse_matte: { isFile: true, description: 'The coarse-matte.png of a preview cutout of this photo (POST /v1/cutout with preview), unchanged: refined for this edit, the network does not run.' },
     ...HINTS_BODY_PROPERTIES,
   },
 } as const;
@@ -52,6 +53,7 @@ interface EditBody extends HintsBody {
   format?: string;
   export_quality?: number;
   quality?: string;
+  coarse_matte?: Upload;
 }
 
 type Json = Record<string, unknown>;
@@ -146,6 +148,11 @@ export function buildSpec(b: EditBody): { spec: Json; given: Set<string> } {
   if (matte) {
     given.add('matte_file');
     spec.cutout = { ...section('cutout'), matte };
+  }
+  if (b.coarse_matte) {
+    given.add('coarse_matte');
+    const c = b.coarse_matte.data;
+    spec.cutout = { ...section('cutout'), coarseMatte: new Uint8Array(c.buffer, c.byteOffset, c.length) };
   }
   return { spec, given };
 }
