@@ -49,6 +49,8 @@ export interface BuildAppOptions {
   now?: () => number;
   /** Process metrics (CPU, memory, event loop) in /metrics (default true). */
   defaultMetrics?: boolean;
+  /** The web studio's built folder (default web/dist; the bench serves an older build to compare). */
+  webRoot?: string;
 }
 
 /** What routes share, as `app.greenroom`. */
@@ -168,7 +170,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(templateRoutes);
   app.register(modelRoutes);
   if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false, maxFileBytes: server.maxUploadBytes });
-  app.register(webStudio);
+  app.register(webStudio, options.webRoot ? { root: options.webRoot } : {});
   return app;
 }
 

@@ -19,6 +19,7 @@ import type {} from '@fastify/multipart';
 import { GreenroomError, isGreenroomError } from '../../errors.ts';
 import { backgroundShorthand } from '../../pipeline/spec.ts';
 import { jobNotFound } from '../../jobs/spec.ts';
+import { previewOf } from '../../image/preview.ts';
 import { TERMINAL_STATES, type JobEvent, type JobKind, type JobQueue, type JobUpload } from '../../jobs/types.ts';
 
 export interface JobsRoutesOptions {
@@ -210,7 +211,7 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
     },
   );
 
-  app.get<{ Params: { id: string; index: number } }>(
+  app.get<{ Params: { id: string; index: number }; Querystring: { preview?: number } }>(
     '/v1/jobs/:id/items/:index',
     {
       schema: {
@@ -218,6 +219,7 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
         summary: "One finished item's output",
         tags: ['jobs'],
         params: { type: 'object', properties: { ...IdParams.properties, index: { type: 'integer', minimum: 0 } }, required: ['id', 'index'] },
+        querystring: { type: 'object', additionalProperties: false, properties: { preview: { type: 'integer', minimum: 64, maximum: 8192, description: 'The output scaled down to fit within this many pixels a side, same format (a preview; X-Source-Width and X-Source-Height give the full size).' } } },
         response: {
           200: { description: 'The output file (its type in Content-Type; X-Width, X-Height).', content: Object.fromEntries(['image/png', 'image/jpeg', 'image/webp', 'image/avif'].map((m) => [m, { schema: binary }])) },
           ...errors(400, 404, 409),
@@ -235,6 +237,18 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
       if (item.state !== 'done' || !file || !item.output) {
         file?.destroy();
         throw new GreenroomError('NOT_FOUND', `Item ${index} of job ${id} has no output: it ${item.state === 'failed' ? `failed (${item.error?.code})` : 'was cancelled'}.`, { id, index, state: item.state, ...(item.error ? { error: item.error } : {}) });
+      }
+      const preview = request.query.preview;
+      if (preview !== undefined && Math.max(item.output.width, item.output.height) > preview) {
+        const small = await previewOf(file, preview);
+        return reply
+          .type(item.output.mime)
+          .header('content-disposition', `inline; filename="${item.output.name}"`)
+          .header('x-width', String(small.width))
+          .header('x-height', String(small.height))
+          .header('x-source-width', String(item.output.width))
+          .header('x-source-height', String(item.output.height))
+          .send(small.data);
       }
       return reply
         .type(item.output.mime)
