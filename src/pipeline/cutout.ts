@@ -4,7 +4,7 @@
  */
 import { decodeImage, resizeForNetwork, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
-import { decodeCoarseMatte, encodeCoarseMatte } from '../image/coarse-matte.ts';
+import { decodeCoarseMatte, encodeCoarseMatte, quantiseCoarse } from '../image/coarse-matte.ts';
 import { encodeCutout, encodeSplit, fitWithin, MIME_TYPES, type Box, type EncodedImage } from '../image/encode.ts';
 import { GreenroomError } from '../errors.ts';
 import { resizeDecoded } from '../image/resize.ts';
@@ -125,8 +125,9 @@ export async function sizedCutoutStages(
   const photo = input.decoded;
   const reused = await reuseStage(input, options, stages);
   if (reused) return { cut: reused, photo };
-  const matte = input.coarse ?? (await segmentStage(photo, options, deps, stages));
   const size = refineSize?.(photo);
+  // A preview hands out its matte as 16 bits: it is refined as such, so the full cutout made from it later matches.
+  const matte = input.coarse ?? (size ? quantiseCoarse(await segmentStage(photo, options, deps, stages)) : await segmentStage(photo, options, deps, stages));
   const cut = await refineStage(input, matte, options, stages, size && (size.width < photo.width || size.height < photo.height) ? size : undefined);
   if (!input.coarse) return { cut, photo, matte };
   // No network ran: no uncertainty to report.
@@ -257,7 +258,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     };
     const split = options.split ? await encodeSplit(request) : undefined;
     const encoded = split ? split.color : await encodeCutout(request);
-    const coarse = options.preview && matte ? { data: await encodeCoarseMatte(matte), format: 'png' as const, mime: MIME_TYPES.png, width: matte.width, height: matte.height } : undefined;
+    const coarse = options.preview && matte ? { data: encodeCoarseMatte(matte), format: 'png' as const, mime: MIME_TYPES.png, width: matte.width, height: matte.height } : undefined;
     const box = found && region ? { ...found, x: found.x - region.x, y: found.y - region.y } : found;
     // In the written image's pixels (a scaled preview's too).
     const k = encoded.width / (region?.width ?? decoded.width);

@@ -118,7 +118,7 @@ export const PREVIEW_SIZE = 1024;
 
 /** A preview cutout and what makes the full-resolution one later without the network. */
 export interface PreviewCutout {
-  /** The cutout at most PREVIEW_SIZE a side (PNG). */
+  /** The cutout at most PREVIEW_SIZE a side (WebP: lossless alpha, colours at quality 90). */
   preview: ImageResult;
   /** The network's coarse matte: sent back with the photo for the full-resolution cutout or an edit. */
   coarse: Blob;
@@ -133,13 +133,14 @@ export interface PreviewCutout {
 export async function cutoutPreview(file: Blob, name: string, settings: CutoutSettings): Promise<PreviewCutout> {
   const form = new FormData();
   form.append('image_file', file, name);
-  form.append('format', 'png');
+  // WebP keeps the alpha exact and the colours close at a tenth of a PNG's bytes (a phone's network).
+  form.append('format', 'webp');
   form.append('preview', String(PREVIEW_SIZE));
   appendSettings(form, settings);
   const res = await send('/v1/cutout', form);
   if (!res.ok) return fail(res);
   const files = await unzip(await res.blob());
-  const preview = files.get('preview.png');
+  const preview = files.get('preview.webp');
   const coarse = files.get('coarse-matte.png');
   if (!preview || !coarse) throw new ApiError('The server answered a preview without its files; is it the same version as this page?', 'HTTP_200', 200);
   return { preview: await image(res, preview), coarse, sourceWidth: Number(res.headers.get('x-source-width') ?? 0) };

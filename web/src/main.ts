@@ -123,7 +123,9 @@ async function process(item: Item, key: string): Promise<void> {
     const { spec: settings, strokes } = JSON.parse(key) as { spec: Record<string, unknown>; strokes: Stroke[] };
     // Strokes are in the photo's pixels and applied at its size: such a render is the full one.
     const full = strokes.length > 0 || !!item.cutoutIsFull;
-    const result = strokes.length ? await renderFull(item, settings, strokes) : await edit(item.cutout!.blob, item.name, settings, item.cutWith);
+    // A card made from a preview is for the screen: WebP; the download is rendered again at full size in the chosen format.
+    const onScreen = full ? settings : { ...settings, export: { ...(settings.export as Record<string, unknown>), format: 'webp' } };
+    const result = strokes.length ? await renderFull(item, settings, strokes) : await edit(item.cutout!.blob, item.name, onScreen, item.cutWith);
     sessionJoules += result.joules ?? 0;
     item.edited = result;
     item.editedIsFull = full;
