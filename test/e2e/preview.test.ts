@@ -13,7 +13,7 @@ process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data')
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import type { Browser, Request } from 'playwright-core';
+import type { Browser, Response } from 'playwright-core';
 import sharp from 'sharp';
 import { SHOTS_DIR, startWebStudio, type WebStudio } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
@@ -34,16 +34,18 @@ after(async () => {
   await web?.close();
 });
 
+/** An image route's answer, as the server described it in its headers. */
 interface Call {
   path: string;
-  fields: string[];
-  at: number;
+  type: string;
+  width: number;
+  /** The network ran for it (its stage is in Server-Timing). */
+  network: boolean;
 }
 
-/** The form fields a POST carried (their names), from its multipart body. */
-function fieldsOf(r: Request): string[] {
-  const body = r.postDataBuffer()?.toString('latin1') ?? '';
-  return [...body.matchAll(/name="([^"]+)"/g)].map((m) => m[1]!);
+function callOf(r: Response): Call {
+  const h = r.headers();
+  return { path: new URL(r.url()).pathname, type: h['content-type'] ?? '', width: Number(h['x-width'] ?? 0), network: /(^|, )segment;/.test(h['server-timing'] ?? '') };
 }
 
 test('the card shows from the preview before any full-resolution file; Download gives the full-resolution file', { timeout: 240_000 }, async () => {
@@ -51,8 +53,8 @@ test('the card shows from the preview before any full-resolution file; Download 
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const calls: Call[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST') calls.push({ path: new URL(r.url()).pathname, fields: fieldsOf(r), at: Date.now() });
+  page.on('response', (r) => {
+    if (r.request().method() === 'POST') calls.push(callOf(r));
   });
   await page.goto(url);
   await page.locator('#model option').first().waitFor({ state: 'attached' });
@@ -67,10 +69,11 @@ test('the card shows from the preview before any full-resolution file; Download 
     return { width: img.naturalWidth, height: img.naturalHeight };
   });
   assert.ok(Math.max(shown.width, shown.height) <= 1024, `the card shows a preview (${shown.width}x${shown.height})`);
-  // Before the card: one preview cutout and one edit of the preview, nothing at full resolution.
-  assert.deepEqual(calls.map((c) => c.path), ['/v1/cutout', '/v1/edit']);
-  assert.ok(calls[0]!.fields.includes('preview'), 'the cutout was asked as a preview');
-  assert.ok(!calls.some((c) => c.fields.includes('coarse_matte')), 'no full-resolution file was made yet');
+  // Before the card: one preview cutout (a zip: the preview and the coarse matte) and one edit of
+  // the preview, nothing at full resolution.
+  assert.deepEqual(calls.map((c) => [c.path, c.type]), [['/v1/cutout', 'application/zip'], ['/v1/edit', 'image/webp']]);
+  assert.ok(calls.every((c) => c.width > 0 && c.width <= 1024), `preview sizes: ${calls.map((c) => c.width).join(', ')}`);
+  assert.deepEqual(calls.map((c) => c.network), [true, false]);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'preview-card.png') });
 
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.locator('.card .download').click()]);
@@ -79,8 +82,7 @@ test('the card shows from the preview before any full-resolution file; Download 
   const meta = await sharp(file).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height, meta.channels], ['png', 2400, 1800, 4], 'the full-resolution file');
   const full = calls.slice(2);
-  assert.deepEqual(full.map((c) => c.path), ['/v1/edit']);
-  assert.ok(full[0]!.fields.includes('coarse_matte') && full[0]!.fields.includes('image_file'), 'made from the photo and the coarse matte');
+  assert.deepEqual(full.map((c) => [c.path, c.type, c.width, c.network]), [['/v1/edit', 'image/png', 2400, false]], 'made at full size without the network');
   // A second download of the same card is the file already made.
   const [again] = await Promise.all([page.waitForEvent('download'), page.locator('.card .download').click()]);
   assert.ok((await again.path()) !== null);
@@ -90,8 +92,7 @@ test('the card shows from the preview before any full-resolution file; Download 
   await page.locator('.card .touch').click();
   await page.locator('#touchup[data-ready="true"]').waitFor({ timeout: 120_000 });
   const touch = calls.slice(3);
-  assert.deepEqual(touch.map((c) => c.path), ['/v1/cutout']);
-  assert.ok(touch[0]!.fields.includes('coarse_matte') && !touch[0]!.fields.includes('preview'));
+  assert.deepEqual(touch.map((c) => [c.path, c.type, c.width, c.network]), [['/v1/cutout', 'image/png', 2400, false]]);
   await page.click('#tu-cancel');
   assert.deepEqual(errors, []);
   fs.rmSync(file, { force: true });
