@@ -7,7 +7,7 @@
  * both see the same machine. Also timed: "Download" on the preview-first card until the
  * full-resolution file arrives, and the bytes each page fetched before its card showed.
  *
- *   node --import tsx bench/studio-preview.ts [--runs 3] [--before 1edbfa0] [--photo motorcycle_left]
+ *   node --import tsx bench/studio-preview.ts [--runs 3] [--before 1edbfa0] [--photo motorcycle_left] [--verbose]
  *   npm run bench -- --only studio
  * Writes results/studio-preview.json and .md.
  */
@@ -25,6 +25,9 @@ import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, ROOT_DIR, WORK_DIR } from './paths.ts';
 import { buildPhoneSet } from './phone.ts';
 import { median, round } from './stats.ts';
+
+/** Print every response fetched before the card (--verbose). */
+let verbose = false;
 
 /** main before the preview-first studio (issue 18). */
 export const BEFORE_REV = '1edbfa0';
@@ -60,8 +63,12 @@ async function dropToCard(browser: Browser, url: string, photo: string, download
   const page = await context.newPage();
   let bytes = 0;
   let counting = false;
+  const fetched: string[] = [];
   page.on('response', (r) => {
-    if (counting) bytes += Number(r.headers()['content-length'] ?? 0);
+    if (!counting) return;
+    const n = Number(r.headers()['content-length'] ?? 0);
+    bytes += n;
+    fetched.push(`${r.request().method()} ${new URL(r.url()).pathname} ${(n / 1e6).toFixed(2)} MB`);
   });
   await page.goto(url);
   await page.locator('#model option').first().waitFor({ state: 'attached' });
@@ -74,6 +81,7 @@ async function dropToCard(browser: Browser, url: string, photo: string, download
   }, undefined, { timeout: 300_000, polling: 20 });
   const ms = performance.now() - t0;
   counting = false;
+  if (verbose) console.log(`    ${fetched.join('; ')}`);
   let downloadMs: number | undefined;
   let downloaded: { width: number; height: number } | undefined;
   if (download) {
@@ -163,7 +171,8 @@ export function studioPreviewMarkdown(r: StudioPreviewResults): string {
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, before: { type: 'string', default: BEFORE_REV }, photo: { type: 'string', default: 'motorcycle_left' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, before: { type: 'string', default: BEFORE_REV }, photo: { type: 'string', default: 'motorcycle_left' }, verbose: { type: 'boolean', default: false } } });
+  verbose = values.verbose!;
   const r = await runStudioPreview({ runs: Number(values.runs), before: values.before!, photo: values.photo!, log: (s) => console.log(s) });
   fs.writeFileSync(path.join(RESULTS_DIR, 'studio-preview.json'), `${JSON.stringify(r, null, 2)}\n`);
   fs.writeFileSync(path.join(RESULTS_DIR, 'studio-preview.md'), studioPreviewMarkdown(r));
