@@ -25,7 +25,7 @@ import { runPhone } from './phone.ts';
 import { runEnergy } from './energy.ts';
 import { runServerLoad } from './server-load.ts';
 import { runFleetBench } from './fleet.ts';
-import { runStudioPreview, studioPreviewMarkdown } from './studio-preview.ts';
+import { appendRun, runStudioPreview, studioPreviewMarkdown } from './studio-preview.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
@@ -89,6 +89,7 @@ export async function main(argv: string[]): Promise<BenchResults | undefined> {
     const r = await runStudioPreview({ runs: flags.quick ? 1 : 3, log });
     fs.writeFileSync(path.join(RESULTS_DIR, 'studio-preview.json'), `${JSON.stringify(r, null, 2)}\n`);
     fs.writeFileSync(path.join(RESULTS_DIR, 'studio-preview.md'), studioPreviewMarkdown(r));
+    appendRun(r);
     return undefined;
   }
   const tWait = performance.now();

@@ -223,7 +223,8 @@ function cutTogether(batch: Item[]): void {
     },
     cutout: (result, full) => {
       item.jobItem = full;
-      item.cutoutIsFull = false;
+      // A photo no larger than a preview comes back whole.
+      item.cutoutIsFull = result.width >= (full.item.output?.width ?? Infinity);
       gotCutout(item, result);
       setState(item, 'queued');
       pump();
