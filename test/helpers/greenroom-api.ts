@@ -2571,7 +2571,10 @@ export interface operations {
     };
     getJobItem: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The output scaled down to fit within this many pixels a side, same format (a preview; X-Source-Width and X-Source-Height give the full size). */
+                preview?: number;
+            };
             header?: never;
             path: {
                 id: string;
