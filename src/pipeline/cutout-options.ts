@@ -70,7 +70,7 @@ export interface CutoutOptions {
   matte?: Uint8Array;
   preview?: number;
   coarseMatte?: Uint8Array;
-  split: boolean;
+  split?: boolean;
 }
 
 /** remove.bg's crop_margin: px or %, one, two or four values; at most 50% or 500 px. */
@@ -116,6 +116,6 @@ export function parseCutoutOptions(input: unknown = {}): CutoutOptions {
     ...(o.matte ? { matte: o.matte } : {}),
     ...(o.preview ? { preview: o.preview } : {}),
     ...(o.coarseMatte ? { coarseMatte: o.coarseMatte } : {}),
-    split: o.split,
+    ...(o.split ? { split: true } : {}),
   };
 }
