@@ -10,6 +10,7 @@ import { harmonize, type HarmonizeResult } from '../compose/harmonize.ts';
 import { placeSubject, type Layer, type PlaceRequest } from '../compose/place.ts';
 import { castShadow, reflect, type ShadowMap, type ShadowParams } from '../compose/shadow.ts';
 import { subjectBox } from '../matte/bbox.ts';
+import { extendColours } from '../matte/extend-colours.ts';
 import { labelsFromRgba, type LabelMap } from '../matte/hints.ts';
 import { mirrorPlane, mirrorRgb } from '../matte/mirror.ts';
 import { resizeBilinear } from '../matte/resample.ts';
@@ -197,6 +198,8 @@ export const pixelTasks = {
   hintLabels,
   matteFromImage,
   scene,
+  /** Colours for a cutout's transparent pixels, pulled in from the subject (remove.bg's zip colour JPEG). */
+  extendColours: (input: { rgb: Uint8Array; alpha: Uint8Array; width: number; height: number }) => ({ rgb: extendColours(input.rgb, input.alpha, input.width, input.height) }),
   place,
   shadow,
   compose,
