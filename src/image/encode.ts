@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import type { PixelRunner } from '../pixels/pool.ts';
 import type { StageControl } from '../pipeline/stages.ts';
 import type { Rgba } from './color.ts';
+import { assemblePng, type PngSource } from './png.ts';
 
 export const OUTPUT_FORMATS = ['png', 'webp', 'avif', 'jpeg'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -42,6 +43,9 @@ export interface EncodeRequest {
   quality?: number;
   /** Scale the written region down to fit within fit x fit pixels (a preview; never enlarged). */
   fit?: number;
+  /** The pixel pool: a whole-frame PNG is then written in parts on it (png.ts); the planes must be on shared memory. */
+  pixels?: PixelRunner;
+  control?: StageControl;
 }
 
 export interface EncodedImage {
@@ -59,6 +63,13 @@ const WHITE: Rgba = { r: 255, g: 255, b: 255, alpha: 1 };
  * on a background colour or composited over a translucent one by sharp, never in a JS loop.
  */
 export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
+  // The common case, a whole PNG cutout (or its matte) with no colour under it: written in parts on the pool.
+  if (req.pixels && req.format === 'png' && !req.region && !req.fit && !req.background) {
+    const source: PngSource = req.channels === 'alpha' ? { channels: 1, grey: req.alpha } : { channels: 4, rgb: req.rgb, alpha: req.alpha };
+    const data = await encodePngParts(req.pixels, source, req.width, req.height, req.control);
+    return { data, format: 'png', mime: MIME_TYPES.png, width: req.width, height: req.height };
+  }
+  req.control?.ranOn('libvips');
   const { image, channels, background } = await cutoutImage(req);
   return place(image, channels, req, channels === 1 ? undefined : background, req.format);
 }
@@ -69,6 +80,7 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
  * the subject's, pulled in from nearby (extendColours, on the pixel pool): the background is not kept.
  */
 export async function encodeSplit(req: EncodeRequest, pixels: PixelRunner, control?: StageControl): Promise<{ color: EncodedImage; alpha: EncodedImage }> {
+  control?.ranOn('libvips');
   const { width, height } = req;
   const background = req.background;
   // Laid on an opaque colour there is no transparency: the flattened colours, alpha 255 everywhere.
@@ -156,6 +168,14 @@ async function place(image: sharp.Sharp, channels: 1 | 3 | 4, req: EncodeRequest
   return { data, format, mime: MIME_TYPES[format], width: outW, height: outH };
 }
 
+/** A PNG written in rows parts side by side on the pool (png.ts): the source's planes must be on shared memory. */
+export async function encodePngParts(pixels: PixelRunner, source: PngSource, width: number, height: number, control?: StageControl): Promise<Buffer> {
+  const parts = Math.max(1, Math.min(pixels.parallelism, Math.floor(height / 32)));
+  const rows = Array.from({ length: parts }, (_, k) => [Math.round((height * k) / parts), Math.round((height * (k + 1)) / parts)] as const);
+  const done = await Promise.all(rows.map(([y0, y1], k) => pixels.run('pngPart', { source, width, y0, y1, first: k === 0, last: k === parts - 1 }, control ? { control } : {})));
+  return assemblePng(width, height, source.channels, done);
+}
+
 /** The size that fits within max x max pixels with the same shape (never larger than given). */
 export function fitWithin(size: { width: number; height: number }, max: number): { width: number; height: number } {
   const k = Math.min(1, max / Math.max(size.width, size.height));
@@ -168,9 +188,11 @@ export function asBuffer(a: Uint8Array): Buffer {
 }
 
 /**
- * PNG settings for cutouts and edits: level 4 without adaptive filtering: 47 ms at 1.5 MP vs 61 ms
- * for level 6, files 0.8% larger; adaptive filtering makes them 40% smaller but takes 3x as long.
- * At 12 MP the bench's phone section measures every level (bench/results).
+ * PNG settings when libvips writes it (a crop, a scaled preview, a colour under the cutout):
+ * level 4 without adaptive filtering: 47 ms at 1.5 MP vs 61 ms for level 6, files 0.8% larger;
+ * adaptive filtering makes them 40% smaller but takes 3x as long. Whole cutouts and edits are
+ * written in parts on the pool instead (png.ts: the Sub filter, 25% smaller). At 12 MP the bench's
+ * phone section measures both (bench/results).
  */
 export const SHIPPED_PNG = { compressionLevel: 4, adaptiveFiltering: false } as const;
 
@@ -199,8 +221,13 @@ export interface CanvasEncodeRequest {
   flatten: Rgba;
 }
 
-/** Encodes a finished frame (an edit's output). JPEG gets `flatten` under transparency, never black. */
-export async function encodeCanvas(req: CanvasEncodeRequest): Promise<EncodedImage> {
+/** Encodes a finished frame (an edit's output). JPEG gets `flatten` under transparency, never black. A PNG with the pool (and the frame on shared memory) is written in parts on it. */
+export async function encodeCanvas(req: CanvasEncodeRequest, pixels?: PixelRunner, control?: StageControl): Promise<EncodedImage> {
+  if (pixels && req.format === 'png' && req.data.buffer instanceof SharedArrayBuffer) {
+    const data = await encodePngParts(pixels, { channels: req.channels, interleaved: req.data }, req.width, req.height, control);
+    return { data, format: 'png', mime: MIME_TYPES.png, width: req.width, height: req.height };
+  }
+  control?.ranOn('libvips');
   let image = sharp(req.data, { raw: { width: req.width, height: req.height, channels: req.channels } });
   if (req.channels === 4 && req.format === 'jpeg') image = image.flatten({ background: { r: req.flatten.r, g: req.flatten.g, b: req.flatten.b } });
   const data = await withFormat(image, req.format, req.quality).toBuffer();

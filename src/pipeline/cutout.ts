@@ -266,7 +266,6 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
   const { decoded, workingSize: size, hints, uncertainty, subject: found, ...cutout } = cut;
 
   const { encoded, alpha, coarse, subject, region } = await stages.time('encode', async (control) => {
-    control.ranOn('libvips');
     const region = options.crop && found ? cropRegion(found, options.cropMargin) : undefined;
     const request = {
       width: decoded.width,
@@ -280,6 +279,8 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
       ...(options.exportQuality ? { quality: options.exportQuality } : {}),
       // A reused matte was not refined at the preview's size: the encoder scales it.
       ...(options.preview ? { fit: options.preview } : {}),
+      pixels: deps.pixels,
+      control,
     };
     const split = options.split ? await encodeSplit(request, deps.pixels, control) : undefined;
     const encoded = split ? split.color : await encodeCutout(request);

@@ -179,7 +179,9 @@ export async function composeEdit(
     return { canvas: { width: frame.width, height: frame.height, channels: done.channels, data: done.data }, lit: done.lit };
   });
 
-  const image = await stages.time('encode', (control) => (control.ranOn('libvips'), encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor })));
+  const image = await stages.time('encode', (control) => {
+    return encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor }, pixels, control);
+  });
 
   return {
     image,
