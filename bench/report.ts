@@ -93,7 +93,7 @@ export function phoneMarkdown(p: PhoneResults): string {
   if (p.heic) out.push('skipped' in p.heic ? `12 MP HEIC: ${p.heic.skipped}.` : `12 MP HEIC (${p.heic.photo}, ${p.heic.kB} kB, heif-enc q80): cutout ${f(p.heic.cutoutMs)} ms with decode ${f(p.heic.decodeMs)} ms (libheif in WebAssembly, on the pool), against ${f(p.heic.jpegCutoutMs)} ms with decode ${f(p.heic.jpegDecodeMs)} ms for the same photo as JPEG, alternately in the same run.`);
   if (p.pngEncode?.length) {
     out.push('', 'PNG settings on one 12 MP cutout (RGBA, median of 3 encodes; the shipped setting marked):', '');
-    out.push(table(['compression level', 'adaptive filtering', 'ms', 'kB', 'shipped'], p.pngEncode.map((e) => [e.compressionLevel, e.adaptiveFiltering ? 'yes' : 'no', f(e.medianMs), f(e.kB), e.shipped ? 'yes' : '']), ['r', 'l', 'r', 'r', 'l']));
+    out.push(table(['encoder', 'compression level', 'adaptive filtering', 'ms', 'kB', 'shipped'], p.pngEncode.map((e) => [e.encoder ?? 'libvips', e.compressionLevel, e.adaptiveFiltering ? 'yes' : 'no', f(e.medianMs), f(e.kB), e.shipped ? 'yes' : '']), ['l', 'r', 'l', 'r', 'r', 'l']));
   }
   if (p.peerSkipped) out.push(`Peer: ${p.peerSkipped}.`);
   out.push(`- ${loadLine('phone section', p.load)}`);

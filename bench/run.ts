@@ -6,6 +6,8 @@
  *   --only network|speed|phone|quality|compose|energy|server|responsiveness|touchup|retouch   one section (energy alone has no cutout or peer rows)
  *   --only fleet           the fleet (BullMQ on Redis) against the embedded queue: bench/fleet.ts,
  *                          written to results/fleet.json and fleet.md
+ *   --only studio          the web studio, drop to card for a 12 MP JPEG, against the page before
+ *                          previews: bench/studio-preview.ts, to results/studio-preview.json and .md
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
  *   --no-peer              skip the peer
  *   --wait-quiet[=S]       first wait up to S seconds (default 300) for the machine to be idle
@@ -24,6 +26,7 @@ import { runEnergy } from './energy.ts';
 import { runServerLoad } from './server-load.ts';
 import { runResponsiveness } from './responsiveness.ts';
 import { runFleetBench } from './fleet.ts';
+import { appendRun, runStudioPreview, studioPreviewMarkdown } from './studio-preview.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
 import { isMain, RESULTS_DIR, WORK_DIR } from './paths.ts';
@@ -39,7 +42,7 @@ const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', '
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
-  only: Section | 'fleet' | null;
+  only: Section | 'fleet' | 'studio' | null;
   quick: boolean;
   peer: boolean;
   waitQuietSeconds: number;
@@ -54,9 +57,9 @@ function parseFlags(argv: string[]): Flags {
     else if (a.startsWith('--wait-quiet')) flags.waitQuietSeconds = a.includes('=') ? Number(a.split('=')[1]) : 300;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.split('=')[1] : argv[++i];
-      if (v !== 'fleet' && !SECTIONS.includes(v as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')} or fleet, got ${v}`);
-      flags.only = v as Section | 'fleet';
-    } else throw new Error(`Unknown flag ${a}. Flags: --only ${SECTIONS.join('|')}|fleet, --quick, --no-peer, --wait-quiet[=seconds]`);
+      if (v !== 'fleet' && v !== 'studio' && !SECTIONS.includes(v as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')}, fleet or studio, got ${v}`);
+      flags.only = v as Section | 'fleet' | 'studio';
+    } else throw new Error(`Unknown flag ${a}. Flags: --only ${SECTIONS.join('|')}|fleet|studio, --quick, --no-peer, --wait-quiet[=seconds]`);
   }
   return flags;
 }
@@ -80,6 +83,15 @@ export async function main(argv: string[]): Promise<BenchResults | undefined> {
     // Its own processes and results file (results/fleet.md): no studio here.
     if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
     await runFleetBench({ log, quick: flags.quick });
+    return undefined;
+  }
+  if (flags.only === 'studio') {
+    // Its own server, browser and results file (results/studio-preview.md).
+    if (flags.waitQuietSeconds > 0) await waitQuiet(flags.waitQuietSeconds, log);
+    const r = await runStudioPreview({ runs: flags.quick ? 1 : 3, log });
+    fs.writeFileSync(path.join(RESULTS_DIR, 'studio-preview.json'), `${JSON.stringify(r, null, 2)}\n`);
+    fs.writeFileSync(path.join(RESULTS_DIR, 'studio-preview.md'), studioPreviewMarkdown(r));
+    appendRun(r);
     return undefined;
   }
   const tWait = performance.now();

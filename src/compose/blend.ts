@@ -16,9 +16,9 @@ export interface Canvas {
 }
 
 /** The frame to paint on: the rendered background (RGB), or a transparent RGBA frame. */
-export function canvasFrom(width: number, height: number, background: Uint8Array | null): Canvas {
+export function canvasFrom(width: number, height: number, background: Uint8Array | null, transparent: () => Uint8Array = () => new Uint8Array(width * height * 4)): Canvas {
   if (background) return { width, height, channels: 3, data: background };
-  return { width, height, channels: 4, data: new Uint8Array(width * height * 4) };
+  return { width, height, channels: 4, data: transparent() };
 }
 
 /** DARKEN[o * 256 + v]: sRGB code v darkened by opacity o/255 in linear light. */

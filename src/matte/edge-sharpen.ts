@@ -406,16 +406,20 @@ export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: Shar
   const { left, right, wx } = grid.columnWeights();
   const rowValues = new Float64Array(gw * STRIDE);
   rows(y0, y1, (x0, x1, y) => {
-    // the values interpolated down to this row, at the cells the span reads
-    const fy = Math.min(Math.max((y + 0.5) / f - 0.5, 0), gh - 1);
-    const top = Math.floor(fy), bottom = Math.min(top + 1, gh - 1), wy = fy - top;
-    for (let c = left[x0]!, cEnd = right[x1 - 1]!; c <= cEnd; c++) {
-      const t = ((top - cy0) * gw + c) * STRIDE, b = ((bottom - cy0) * gw + c) * STRIDE, o = c * STRIDE;
-      for (let p = 0; p < STRIDE; p++) rowValues[o + p] = cells[t + p]! + (cells[b + p]! - cells[t + p]!) * wy;
-    }
+    let rowReady = false;
     for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
       const a = alpha[i]!;
       if (!(a > band && a < 1 - band)) continue;
+      if (!rowReady) {
+        // the values interpolated down to this row, at the cells the span reads (once, at its first band pixel)
+        const fy = Math.min(Math.max((y + 0.5) / f - 0.5, 0), gh - 1);
+        const top = Math.floor(fy), bottom = Math.min(top + 1, gh - 1), wy = fy - top;
+        for (let c = left[x]!, cEnd = right[x1 - 1]!; c <= cEnd; c++) {
+          const t = ((top - cy0) * gw + c) * STRIDE, b = ((bottom - cy0) * gw + c) * STRIDE, o = c * STRIDE;
+          for (let p = 0; p < STRIDE; p++) rowValues[o + p] = cells[t + p]! + (cells[b + p]! - cells[t + p]!) * wy;
+        }
+        rowReady = true;
+      }
       const l = left[x]! * STRIDE, r = right[x]! * STRIDE, w = wx[x]!;
       // How freely alpha may move here: the reach gate.
       const freedom = rowValues[l + GATE]! + (rowValues[r + GATE]! - rowValues[l + GATE]!) * w;

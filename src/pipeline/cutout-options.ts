@@ -37,8 +37,22 @@ export const CutoutOptionsSchema = z
     matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
     /** Scale the photo down to at most this many pixels first (remove.bg's and Photoroom's `size`); hints keep referring to the photo as given. */
     maxPixels: z.number().int().min(1).optional(),
+    /**
+     * A preview: the image at most this many pixels a side, refined at that size (fast), with the
+     * network's coarse matte in the result (`coarseMatte`) to make the full-resolution cutout later.
+     */
+    preview: z.number().int().min(64).max(8192).optional(),
+    /** The coarse matte of a preview answer (its PNG bytes): refined again for this photo, the network does not run. */
+    coarseMatte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected a preview's coarse matte (PNG bytes)" }).optional(),
+    /**
+     * remove.bg's zip parts: the image's colours as an opaque JPEG (`image`; where the image is
+     * transparent, the subject's nearby colours: the background is not kept) and its alpha as a
+     * grey PNG (`alpha`). Needs format jpeg.
+     */
+    split: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((o) => !o.split || o.format === 'jpeg', { message: 'split writes a JPEG and a PNG: set format to jpeg', path: ['split'] });
 
 export type CutoutOptionsInput = Omit<z.input<typeof CutoutOptionsSchema>, 'hints'> & { hints?: HintsInput };
 
@@ -57,6 +71,9 @@ export interface CutoutOptions {
   hints?: HintsSpec;
   matte?: Uint8Array;
   maxPixels?: number;
+  preview?: number;
+  coarseMatte?: Uint8Array;
+  split?: boolean;
 }
 
 /** remove.bg's crop_margin: px or %, one, two or four values; at most 50% or 500 px. */
@@ -101,5 +118,8 @@ export function parseCutoutOptions(input: unknown = {}): CutoutOptions {
     ...(o.hints !== undefined ? { hints: parseHints(o.hints, 'hints') } : {}),
     ...(o.matte ? { matte: o.matte } : {}),
     ...(o.maxPixels ? { maxPixels: o.maxPixels } : {}),
+    ...(o.preview ? { preview: o.preview } : {}),
+    ...(o.coarseMatte ? { coarseMatte: o.coarseMatte } : {}),
+    ...(o.split ? { split: true } : {}),
   };
 }

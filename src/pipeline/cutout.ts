@@ -4,7 +4,9 @@
  */
 import { decodeImage, orientedDimensions, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
-import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
+import { decodeCoarseMatte, encodeCoarseMatte, quantiseCoarse } from '../image/coarse-matte.ts';
+import { encodeCutout, encodeSplit, fitWithin, MIME_TYPES, type Box, type EncodedImage } from '../image/encode.ts';
+import { GreenroomError } from '../errors.ts';
 import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
@@ -17,7 +19,7 @@ import { strokesForPhoto, type HintsSpec } from './hints-options.ts';
 import { touchUpInParts, type HintsReport, type PhotoHints } from './hints-stage.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { coloursInParts, refineInParts } from './refine-parts.ts';
-import { StageRecorder, type Clock, type StageMeter, type StageName, type StageTiming } from './stages.ts';
+import { StageRecorder, type Clock, type StageControl, type StageMeter, type StageName, type StageTiming } from './stages.ts';
 
 export interface CutoutDeps {
   segmenter: Segmenter;
@@ -57,6 +59,10 @@ export interface CutoutResult {
   hints?: HintsReport;
   /** 0 (sure) .. 1 (unsure): how likely the cutout needs a look; absent when no network ran. */
   uncertainty?: number;
+  /** With `preview`: the network's coarse matte (16-bit grey PNG), to send back as `coarseMatte` with the photo. */
+  coarseMatte?: EncodedImage;
+  /** With `split`: the image's alpha as a grey PNG (`image` holds its colours as a JPEG). */
+  alpha?: EncodedImage;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -90,6 +96,8 @@ export interface TouchupOptions {
   matte?: Uint8Array;
   /** Scale the photo down to at most this many pixels before anything else. */
   maxPixels?: number;
+  /** A preview's coarse matte (PNG bytes): refined again instead of running the network. */
+  coarseMatte?: Uint8Array;
 }
 
 type CutoutStageOptions = Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean } & TouchupOptions;
@@ -99,33 +107,66 @@ export interface DecodedInput {
   decoded: DecodedImage;
   /** A previous cutout's matte, to reuse instead of running the network. */
   previous?: Uint8Array;
+  /** A preview's coarse matte, standing in for the network's. */
+  coarse?: NetworkMatte;
   hints?: PhotoHints;
 }
 
 /** Decode, segment and refine (and touch up) at full resolution: the stages cutouts and edits share. */
 export async function cutoutStages(bytes: Uint8Array, options: CutoutStageOptions, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
+  return (await sizedCutoutStages(bytes, options, deps, stages)).cut;
+}
+
+/**
+ * Decode, segment (or take a preview's coarse matte) and refine (and touch up): at full
+ * resolution, or at `refineSize` of the photo (a preview). Also returns the photo as decoded and
+ * the network's matte, when one was used.
+ */
+export async function sizedCutoutStages(
+  bytes: Uint8Array,
+  options: CutoutStageOptions,
+  deps: CutoutDeps,
+  stages: StageRecorder,
+  refineSize?: (photo: { width: number; height: number }) => { width: number; height: number } | undefined,
+): Promise<{ cut: Cutout; photo: DecodedImage; matte?: NetworkMatte }> {
   const input = await decodeStage(bytes, options, deps, stages);
+  const photo = input.decoded;
   const reused = await reuseStage(input, options, deps, stages);
-  if (reused) return reused;
-  const matte = await segmentStage(input.decoded, options, deps, stages);
-  return refineStage(input, matte, options, deps, stages);
+  if (reused) return { cut: reused, photo };
+  const size = refineSize?.(photo);
+  // A preview hands out its matte as 16 bits: it is refined as such, so the full cutout made from it later matches.
+  const matte = input.coarse ?? (size ? quantiseCoarse(await segmentStage(photo, options, deps, stages)) : await segmentStage(photo, options, deps, stages));
+  const cut = await refineStage(input, matte, options, deps, stages, size && (size.width < photo.width || size.height < photo.height) ? size : undefined);
+  if (!input.coarse) return { cut, photo, matte };
+  // No network ran: no uncertainty to report.
+  const { uncertainty: _none, ...known } = cut;
+  return { cut: known, photo, matte };
+}
+
+/** A preview's coarse matte as the network's: its evidence and box worked out (on the pool), no second pass to compare with. */
+async function coarseStage(bytes: Uint8Array, pixels: PixelRunner, control: StageControl): Promise<NetworkMatte> {
+  const plane = await decodeCoarseMatte(bytes, 'coarseMatte');
+  const summary = await pixels.run('matteSummary', { data: plane.data, size: plane.width }, { control, transfer: [plane.data.buffer as ArrayBuffer] });
+  return { ...summary.matte, evidence: summary.evidence, box: summary.box, passes: 0 };
 }
 
 /** The photo, a previous cutout's matte and the hints, all read and checked before any work. */
 export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, deps: CutoutDeps, stages: StageRecorder): Promise<DecodedInput> {
   return stages.time('decode', async (control) => {
     control.ranOn('libvips');
+    if (options.matte && options.coarseMatte) throw new GreenroomError('INVALID_OPTION', "coarseMatte: send either the previous cutout (matte) or a preview's coarse matte, not both.", { field: 'coarseMatte', expected: 'one matte' });
     const decoded = await decodeImage(bytes, deps.limits, deps.pixels, options.maxPixels ? { fitPixels: options.maxPixels } : {});
     if (decoded.format === 'heic') control.ranOn('pool');
     const original = options.maxPixels ? ((await orientedDimensions(bytes)) ?? decoded) : decoded;
     const io = { limits: deps.limits, pixels: deps.pixels, control };
     const previous = options.matte ? await decodeMatte(options.matte, decoded, io) : undefined;
+    const coarse = options.coarseMatte ? await coarseStage(options.coarseMatte, deps.pixels, control) : undefined;
     const spec = options.hints;
     // Strokes in the photo's own pixels are scaled with it.
     const scaled = original.width !== decoded.width || original.height !== decoded.height;
     const strokes = spec?.kind === 'strokes' ? (scaled && !spec.frame ? { ...spec, frame: { width: original.width, height: original.height } } : spec) : undefined;
     const hints: PhotoHints | undefined = !spec ? undefined : strokes ? { strokes: strokesForPhoto(strokes, decoded) } : { labels: await decodeHintsImage(spec as Exclude<HintsSpec, { kind: 'strokes' }>, decoded, io) };
-    return { decoded, ...(previous ? { previous } : {}), ...(hints ? { hints } : {}) };
+    return { decoded, ...(previous ? { previous } : {}), ...(coarse ? { coarse } : {}), ...(hints ? { hints } : {}) };
   });
 }
 
@@ -219,12 +260,14 @@ export async function refineStage(
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
   const stages = recorderFor(deps);
   const model = deps.segmenter.model;
-  const { decoded, workingSize: size, hints, uncertainty, subject: found, ...cutout } = await cutoutStages(bytes, options, deps, stages);
+  // A preview is refined at its own size: the full-resolution refine waits until the full cutout is asked for.
+  const previewSize = options.preview ? (photo: { width: number; height: number }) => fitWithin(photo, options.preview!) : undefined;
+  const { cut, photo, matte } = await sizedCutoutStages(bytes, options, deps, stages, previewSize);
+  const { decoded, workingSize: size, hints, uncertainty, subject: found, ...cutout } = cut;
 
-  const { encoded, subject, region } = await stages.time('encode', async (control) => {
-    control.ranOn('libvips');
+  const { encoded, alpha, coarse, subject, region } = await stages.time('encode', async (control) => {
     const region = options.crop && found ? cropRegion(found, options.cropMargin) : undefined;
-    const encoded = await encodeCutout({
+    const request = {
       width: decoded.width,
       height: decoded.height,
       rgb: cutout.rgb,
@@ -234,14 +277,24 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
       ...(options.background ? { background: options.background } : {}),
       ...(region ? { region } : {}),
       ...(options.exportQuality ? { quality: options.exportQuality } : {}),
-    });
-    const subject = found && region ? { ...found, x: found.x - region.x, y: found.y - region.y } : found;
-    return { encoded, subject, region };
+      // A reused matte was not refined at the preview's size: the encoder scales it.
+      ...(options.preview ? { fit: options.preview } : {}),
+      pixels: deps.pixels,
+      control,
+    };
+    const split = options.split ? await encodeSplit(request, deps.pixels, control) : undefined;
+    const encoded = split ? split.color : await encodeCutout(request);
+    const coarse = options.preview && matte ? { data: await encodeCoarseMatte(matte), format: 'png' as const, mime: MIME_TYPES.png, width: matte.width, height: matte.height } : undefined;
+    const box = found && region ? { ...found, x: found.x - region.x, y: found.y - region.y } : found;
+    // In the written image's pixels (a scaled preview's too).
+    const k = encoded.width / (region?.width ?? decoded.width);
+    const subject = box && k !== 1 ? { x: Math.round(box.x * k), y: Math.round(box.y * k), width: Math.max(1, Math.round(box.width * k)), height: Math.max(1, Math.round(box.height * k)) } : box;
+    return { encoded, alpha: split?.alpha, coarse, subject, region };
   });
 
   return {
     image: encoded,
-    source: { width: decoded.width, height: decoded.height, format: decoded.format, orientation: decoded.orientation },
+    source: { width: photo.width, height: photo.height, format: photo.format, orientation: photo.orientation },
     subject,
     ...(region ? { region } : {}),
     model: model.id,
@@ -252,6 +305,8 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
     ...(hints ? { hints } : {}),
     ...(uncertainty !== undefined ? { uncertainty } : {}),
+    ...(coarse ? { coarseMatte: coarse } : {}),
+    ...(alpha ? { alpha } : {}),
   };
 }
 

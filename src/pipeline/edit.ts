@@ -77,7 +77,8 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
   let cut: Cutout | undefined = await reuseStage(input, job.cutout, deps, stages);
   if (!cut) {
     // (the mirrored pass, when the matte is undecided, only if it will be enlarged enough at the placement's size)
-    const segmenting = segmentStage(decoded, job.cutout, deps, stages, (first, box) => viewSize(job, decoded, first, box) ?? decoded);
+    // A preview's coarse matte stands in for the network's (no network, nothing to wait for).
+    const segmenting = input.coarse ? Promise.resolve(input.coarse) : segmentStage(decoded, job.cutout, deps, stages, (first, box) => viewSize(job, decoded, first, box) ?? decoded);
     // When the frame's size does not depend on the subject, paint the scene while the network runs
     // (it runs in a worker thread); first let the segment stage hand its image to the worker.
     const frame = frameBeforeSubject(job, decoded);
@@ -90,6 +91,8 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     const matte = await segmenting;
     // Refine and decontaminate at the size the subject will have in the frame, not at the photo's.
     cut = await refineStage(input, matte, job.cutout, deps, stages, viewSize(job, decoded, matte, matte.box));
+    // No network ran on a coarse matte: no uncertainty to report.
+    if (input.coarse) delete cut.uncertainty;
   }
   const composed = await composeEdit(cut, job, io, stages, scene);
   return {
@@ -188,7 +191,9 @@ export async function composeEdit(
     return { canvas: { width: frame.width, height: frame.height, channels: done.channels, data: done.data }, lit: done.lit };
   });
 
-  const image = await stages.time('encode', (control) => (control.ranOn('libvips'), encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor })));
+  const image = await stages.time('encode', (control) => {
+    return encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor }, pixels, control);
+  });
 
   return {
     image,

@@ -162,6 +162,8 @@ export const EditSpecSchema = z
         hints: z.unknown().optional(),
         /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
         matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
+        /** The coarse matte of a preview cutout of this photo (its PNG bytes): refined again here, the network does not run. */
+        coarseMatte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected a preview's coarse matte (PNG bytes)" }).optional(),
       })
       .strict()
       .default({}),
@@ -215,7 +217,7 @@ export interface LayoutJob {
 /** A validated, fully resolved edit. */
 export interface EditJob {
   retouch?: RetouchStep;
-  cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean; reuseAlpha: boolean; hints?: HintsSpec; matte?: Uint8Array };
+  cutout: { model?: string; quality: Quality; refine: boolean; decontaminate: boolean; reuseAlpha: boolean; hints?: HintsSpec; matte?: Uint8Array; coarseMatte?: Uint8Array };
   background: BackgroundJob;
   shadow: ShadowJob;
   lighting: { mode: LightingMode; strength: number };

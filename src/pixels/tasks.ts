@@ -10,6 +10,7 @@ import { harmonize, type HarmonizeResult } from '../compose/harmonize.ts';
 import { placeSubject, type Layer, type PlaceRequest } from '../compose/place.ts';
 import { castShadow, reflect, type ShadowMap, type ShadowParams } from '../compose/shadow.ts';
 import { subjectBox } from '../matte/bbox.ts';
+import { extendColours } from '../matte/extend-colours.ts';
 import { labelsFromRgba, type LabelMap } from '../matte/hints.ts';
 import { mirrorPlane, mirrorRgb } from '../matte/mirror.ts';
 import { resizeBilinear } from '../matte/resample.ts';
@@ -20,6 +21,7 @@ import { disagreement, uncertaintyEvidence, type UncertaintyEvidence } from '../
 import { renderBackground, type BackgroundSpec, type RenderedBackground, type SceneLight } from '../scenes/index.ts';
 import type { Box } from '../image/encode.ts';
 import { decodeHeic } from '../image/heic.ts';
+import { pngPart, type PngPart, type PngSource } from '../image/png.ts';
 import { alphaRows, colourRows, onWhiteRows, planBand, planColours, upsampleRows, type BandPlan } from '../matte/band-refine.ts';
 import type { RefineOptions } from '../matte/refine.ts';
 import type { RgbImage } from '../matte/types.ts';
@@ -174,7 +176,8 @@ function compose(input: {
 }): { data: Uint8Array; channels: 3 | 4; lit?: HarmonizeResult } {
   const { frame, layer, lighting } = input;
   const lit = lighting && input.background ? harmonize(layer, lighting.light, lighting.mode, lighting.strength) : undefined;
-  const canvas = canvasFrom(frame.width, frame.height, input.background);
+  // A transparent frame on shared memory, so the PNG parts read it where it lies.
+  const canvas = canvasFrom(frame.width, frame.height, input.background, () => sharedBytes(frame.width * frame.height * 4));
   if (input.map) applyShadow(canvas, input.map);
   if (input.mirror) applyLayer(canvas, input.mirror);
   applyLayer(canvas, layer);
@@ -198,6 +201,10 @@ export const pixelTasks = {
   hintLabels,
   matteFromImage,
   scene,
+  /** Colours for a cutout's transparent pixels, pulled in from the subject (remove.bg's zip colour JPEG). */
+  extendColours: (input: { rgb: Uint8Array; alpha: Uint8Array; width: number; height: number }) => ({ rgb: extendColours(input.rgb, input.alpha, input.width, input.height) }),
+  /** Rows of a PNG, filtered and deflated (png.ts). */
+  pngPart: (input: { source: PngSource; width: number; y0: number; y1: number; first: boolean; last: boolean }): PngPart => pngPart(input.source, input.width, input.y0, input.y1, input.first, input.last),
   place,
   shadow,
   compose,

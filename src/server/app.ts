@@ -51,6 +51,8 @@ export interface BuildAppOptions {
   now?: () => number;
   /** Process metrics (CPU, memory, event loop) in /metrics (default true). */
   defaultMetrics?: boolean;
+  /** The web studio's built folder (default web/dist; the bench serves an older build to compare). */
+  webRoot?: string;
 }
 
 /** What routes share, as `app.greenroom`. */
@@ -119,16 +121,38 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'greenroom', version: context.version, description: 'Background removal, instant backgrounds and energy receipts for product photos. Errors are JSON `{code, title, message, details}`; the compatibility routes answer in remove.bg\'s and Photoroom\'s shapes.' },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
-      ...(server.apiKeys.length > 0 ? { security: [{ apiKey: [] }] } : {}),
+      info: {
+        title: 'greenroom',
+        version: context.version,
+        description: "Background removal, instant backgrounds and energy receipts for product photos. Errors are JSON `{code, title, message, details}`; the compatibility routes answer in remove.bg's and Photoroom's shapes. Every operation has a stable `operationId` for generated clients (docs/API.md).",
+        license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
+      },
+      // Relative first: the server this document was fetched from, wherever it is reached.
+      servers: [
+        { url: '/', description: 'The server that serves this document' },
+        { url: 'http://{host}:{port}', description: 'A greenroom server (greenroom serve listens on 127.0.0.1:8080 by default)', variables: { host: { default: '127.0.0.1' }, port: { default: '8080' } } },
+      ],
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-api-key',
+            description: server.apiKeys.length > 0
+              ? 'This server requires one of its API keys (GREENROOM_API_KEYS) on every /v1 route.'
+              : 'This server has no API keys configured (GREENROOM_API_KEYS is empty): the key is optional and ignored. When keys are configured, every /v1 route requires one.',
+          },
+        },
+      },
       tags: [
         { name: 'images', description: 'Cut out and edit photos' },
+        { name: 'jobs', description: 'Batch jobs: many photos, one spec (docs/JOBS.md)' },
+        { name: 'backgrounds', description: 'Templates and scene prompts' },
         { name: 'compatibility', description: "remove.bg's and Photoroom's request shapes" },
         { name: 'operations', description: 'Health, metrics, energy' },
       ],
     },
-    transform: openApiTransform,
+    transform: openApiTransform({ isProtected: (url) => PROTECTED.test(url), keysRequired: server.apiKeys.length > 0 }),
   });
   // Everything from this server: no validator badge (it calls validator.swagger.io), no CDN, and
   // no upgrade-insecure-requests (it would send a plain-HTTP localhost page's assets to https).
@@ -150,7 +174,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(templateRoutes);
   app.register(modelRoutes);
   if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false, maxFileBytes: server.maxUploadBytes });
-  app.register(webStudio);
+  app.register(webStudio, options.webRoot ? { root: options.webRoot } : {});
   return app;
 }
 

@@ -70,6 +70,8 @@ export function readMatteField(body: HintsBody): Uint8Array | undefined {
 export function renameTouchupField(err: unknown, sent: { hints: boolean; matte: boolean } = { hints: true, matte: true }): unknown {
   if (!(err instanceof GreenroomError)) return err;
   const field = String(err.details.field ?? '');
+  const coarse = ['cutout.coarseMatte', 'coarseMatte'].find((f) => field === f);
+  if (coarse) return new GreenroomError(err.code.replace('GREENROOM_ERR_', '') as never, err.message.startsWith(coarse) ? `coarse_matte${err.message.slice(coarse.length)}` : err.message, { ...err.details, field: 'coarse_matte' }, { cause: err });
   const from = ['cutout.matte', 'matte'].find((f) => field === f);
   if (from && sent.matte) return new GreenroomError(err.code.replace('GREENROOM_ERR_', '') as never, err.message.startsWith(from) ? `matte_file${err.message.slice(from.length)}` : err.message, { ...err.details, field: 'matte_file' }, { cause: err });
   if (field.startsWith('cutout.hints') && sent.hints) {

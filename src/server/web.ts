@@ -11,12 +11,13 @@ import { GreenroomError } from '../errors.ts';
 /** web/dist, from src/server or dist/server alike. */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-export const webStudio: FastifyPluginAsync = async (app) => {
-  if (!fs.existsSync(`${WEB_ROOT}index.html`)) {
+export const webStudio: FastifyPluginAsync<{ root?: string }> = async (app, opts) => {
+  const root = opts.root ?? WEB_ROOT;
+  if (!fs.existsSync(`${root.replace(/\/?$/, '/')}index.html`)) {
     app.get('/', async () => {
       throw new GreenroomError('NOT_FOUND', 'The web studio is not built in this install: run "npm run build" (npm install does it), then restart. The API works meanwhile: see /docs.', { missing: 'web/dist' });
     });
     return;
   }
-  await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], wildcard: false, cacheControl: true, maxAge: '1h' });
+  await app.register(fastifyStatic, { root, prefix: '/', index: ['index.html'], wildcard: false, cacheControl: true, maxAge: '1h' });
 };

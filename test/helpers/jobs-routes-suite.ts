@@ -124,6 +124,14 @@ describe(`/v1/jobs (${label})`, () => {
     assert.match(String(one.headers['content-disposition']), /filename="p2.png"/);
     const meta = await sharp(one.rawPayload).metadata();
     assert.deepEqual([meta.width, meta.height], [90, 90]);
+    // A preview of the stored output: same format, scaled to fit, the full size in X-Source-*.
+    const small = await app.inject({ method: 'GET', url: `/v1/jobs/${body.id}/items/2?preview=64` });
+    assert.equal(small.statusCode, 200);
+    assert.equal(small.headers['content-type'], 'image/png');
+    const smallMeta = await sharp(small.rawPayload).metadata();
+    assert.deepEqual([smallMeta.width, smallMeta.height, smallMeta.channels], [64, 64, meta.channels]);
+    assert.deepEqual([small.headers['x-width'], small.headers['x-source-width']], ['64', '90']);
+    assert.equal((await app.inject({ method: 'GET', url: `/v1/jobs/${body.id}/items/2?preview=8` })).statusCode, 400);
     const missing = await app.inject({ method: 'GET', url: `/v1/jobs/${body.id}/items/9` });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().code, 'GREENROOM_ERR_NOT_FOUND');

@@ -2,6 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import zlib from 'node:zlib';
+import { adler32, adler32Combine, assemblePng, pngPart, type PngSource } from '../../src/image/png.ts';
 import { encodeCutout, type EncodeRequest } from '../../src/image/encode.ts';
 import { patchStats } from '../helpers/images.ts';
 
@@ -155,5 +157,29 @@ describe('encodeCutout', () => {
     const low = await encodeCutout({ ...src, format: 'jpeg', channels: 'rgba', quality: 10 });
     const high = await encodeCutout({ ...src, format: 'jpeg', channels: 'rgba', quality: 95 });
     assert.ok(low.data.length < high.data.length, `quality 10: ${low.data.length} bytes, 95: ${high.data.length}`);
+  });
+});
+
+describe('PNG written in parts (png.ts)', () => {
+  test('parts laid end to end decode to the exact pixels: RGBA from planes, interleaved RGB, grey; Adler-32 as zlib computes it', async () => {
+    const w = 301, h = 97;
+    const rgb = new Uint8Array(w * h * 3), alpha = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      rgb[i * 3] = (i * 13) % 256;
+      rgb[i * 3 + 1] = (i * 7 + 40) % 256;
+      rgb[i * 3 + 2] = (i >> 3) % 256;
+      alpha[i] = i % 5 === 0 ? 0 : (i * 31) % 256;
+    }
+    const split = (source: PngSource, channels: 1 | 3 | 4) => assemblePng(w, h, channels, [pngPart(source, w, 0, 30, true, false), pngPart(source, w, 30, 61, false, false), pngPart(source, w, 61, h, false, true)]);
+    const rgba = await sharp(split({ channels: 4, rgb, alpha }, 4)).ensureAlpha().raw().toBuffer();
+    for (let i = 0; i < w * h; i++) assert.deepEqual([...rgba.subarray(i * 4, i * 4 + 4)], [rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], alpha[i]], `pixel ${i}`);
+    const plain = await sharp(split({ channels: 3, interleaved: rgb }, 3)).raw().toBuffer();
+    assert.ok(Buffer.from(rgb).equals(plain));
+    const grey = await sharp(split({ channels: 1, grey: alpha }, 1)).extractChannel(0).raw().toBuffer();
+    assert.ok(Buffer.from(alpha).equals(grey));
+    const bytes = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 2654435761) >>> 24);
+    const trailer = zlib.deflateSync(bytes).subarray(-4).readUInt32BE(0);
+    assert.equal(adler32(bytes), trailer);
+    assert.equal(adler32Combine(adler32(bytes.subarray(0, 70_000)), adler32(bytes.subarray(70_000)), 130_000), trailer);
   });
 });

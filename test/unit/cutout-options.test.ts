@@ -65,6 +65,18 @@ describe('parseCutoutOptions', () => {
     assert.deepEqual(parseCutoutOptions(undefined), want);
   });
 
+  test('a preview, a coarse matte, remove.bg\'s split (JPEG only)', () => {
+    const coarse = new Uint8Array([1, 2, 3]);
+    assert.deepEqual(parseCutoutOptions({ preview: 1024, coarseMatte: coarse, split: true, format: 'jpeg' }), {
+      ...parseCutoutOptions({ format: 'jpeg' }),
+      preview: 1024,
+      coarseMatte: coarse,
+      split: true,
+    });
+    assert.throws(() => parseCutoutOptions({ split: true }), (e: any) => e.code === 'GREENROOM_ERR_INVALID_OPTION' && e.details.field === 'split');
+    assert.throws(() => parseCutoutOptions({ preview: 8 }), (e: any) => e.details.field === 'preview');
+  });
+
   test('every option, parsed', () => {
     const o = parseCutoutOptions({
       model: 'isnet_quint8',

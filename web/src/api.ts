@@ -1,4 +1,5 @@
 /** The studio's calls to the greenroom HTTP API, and its errors in words a person can read. */
+import { unzip } from './zip.ts';
 
 export interface ImageResult {
   blob: Blob;
@@ -62,7 +63,7 @@ export async function fail(res: Response): Promise<never> {
   throw new ApiError(message, code, res.status);
 }
 
-export async function image(res: Response): Promise<ImageResult> {
+export async function image(res: Response, body?: Blob): Promise<ImageResult> {
   if (!res.ok) return fail(res);
   const num = (h: string) => {
     const v = res.headers.get(h);
@@ -74,7 +75,7 @@ export async function image(res: Response): Promise<ImageResult> {
     if (k && v && Number.isFinite(Number(v))) stages[k.trim()] = Number(v);
   }
   return {
-    blob: await res.blob(),
+    blob: body ?? (await res.blob()),
     width: num('x-width') ?? 0,
     height: num('x-height') ?? 0,
     joules: num('x-energy-joules'),
@@ -126,6 +127,59 @@ export async function cutout(file: Blob, name: string, settings: CutoutSettings)
   form.append('format', 'png');
   appendSettings(form, settings);
   return image(await send('/v1/cutout', form));
+}
+
+/** How large a card's preview is: about a screen's width at twice its pixel density, far below a phone photo's 12 MP. */
+export const PREVIEW_SIZE = 1024;
+
+/** A preview cutout and what makes the full-resolution one later without the network. */
+export interface PreviewCutout {
+  /** The cutout at most PREVIEW_SIZE a side (WebP: lossless alpha, colours at quality 90). */
+  preview: ImageResult;
+  /** The network's coarse matte: sent back with the photo for the full-resolution cutout or an edit. */
+  coarse: Blob;
+  /** The photo's (the full cutout's) width. */
+  sourceWidth: number;
+}
+
+/**
+ * The cutout as a preview (refined at the preview's size) with the coarse matte, in one answer:
+ * the card shows at once, and the full-resolution file is made only when it is needed.
+ */
+export async function cutoutPreview(file: Blob, name: string, settings: CutoutSettings): Promise<PreviewCutout> {
+  const form = new FormData();
+  form.append('image_file', file, name);
+  // WebP keeps the alpha exact and the colours close at a tenth of a PNG's bytes (a phone's network).
+  form.append('format', 'webp');
+  form.append('preview', String(PREVIEW_SIZE));
+  appendSettings(form, settings);
+  const res = await send('/v1/cutout', form);
+  if (!res.ok) return fail(res);
+  const files = await unzip(await res.blob());
+  const preview = files.get('preview.webp');
+  const coarse = files.get('coarse-matte.png');
+  if (!preview || !coarse) throw new ApiError('The server answered a preview without its files; is it the same version as this page?', 'HTTP_200', 200);
+  return { preview: await image(res, preview), coarse, sourceWidth: Number(res.headers.get('x-source-width') ?? 0) };
+}
+
+/** The full-resolution cutout from the photo and its coarse matte (no network), touched up with the strokes if any. */
+export async function cutoutFull(photo: Blob, coarse: Blob, name: string, strokes: Stroke[], settings: CutoutSettings): Promise<ImageResult> {
+  const form = new FormData();
+  form.append('image_file', photo, name);
+  form.append('coarse_matte', coarse, 'coarse-matte.png');
+  form.append('format', 'png');
+  appendSettings(form, settings);
+  if (strokes.length) form.append('hints', JSON.stringify(strokes));
+  return image(await send('/v1/cutout', form));
+}
+
+/** The full-resolution edit from the photo and its coarse matte (no network), with the strokes if any. */
+export async function editFull(photo: Blob, coarse: Blob, name: string, spec: Record<string, unknown>, strokes: Stroke[], settings: CutoutSettings): Promise<ImageResult> {
+  const form = new FormData();
+  form.append('image_file', photo, name);
+  form.append('coarse_matte', coarse, 'coarse-matte.png');
+  form.append('spec', JSON.stringify({ ...spec, cutout: { ...(strokes.length ? { hints: strokes } : {}), ...settings } }));
+  return image(await send('/v1/edit', form));
 }
 
 /** A cutout laid out by the job spec (the cutout is reused as its own matte: no network). */

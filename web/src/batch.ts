@@ -12,7 +12,7 @@
  * (within 10%, either way); one photo took the same either way (0.97 vs 1.01 s fast), and
  * straight through /v1/cutout it stores nothing. In a fleet a job is what spreads the work.
  */
-import { ApiError, type CutoutSettings, type ImageResult } from './api.ts';
+import { ApiError, PREVIEW_SIZE, type CutoutSettings, type ImageResult } from './api.ts';
 import { cancelJob, followJob, itemOutput, newIdempotencyKey, resultsZipUrl, submitCutoutJob, type JobItem, type JobState } from './jobs.ts';
 
 /** Photos dropped together from this many on go as one job; fewer are cut out one by one. */
@@ -27,8 +27,8 @@ export interface BatchMember {
   name: string;
   /** The item is running (on `worker`, in a fleet). */
   running(worker?: string): void;
-  /** The cutout arrived. */
-  cutout(result: ImageResult): void;
+  /** The cutout's preview arrived; the full-resolution cutout stays on the server as the job's item. */
+  cutout(preview: ImageResult, full: { id: string; item: JobItem }): void;
   failed(message: string): void;
   cancelled(): void;
 }
@@ -76,11 +76,11 @@ export async function runBatch(members: BatchMember[], settings: CutoutSettings)
     settled.add(item.index);
     if (item.state === 'done') {
       fetching.push(
-        itemOutput(id, item).then(
+        itemOutput(id, item, PREVIEW_SIZE).then(
           (result) => {
             done++;
             row.progress(done, settled.size, members.length);
-            member.cutout(result);
+            member.cutout(result, { id, item });
           },
           (err: unknown) => member.failed(err instanceof ApiError ? err.message : `Could not fetch the cutout (${(err as Error).message}).`),
         ),

@@ -136,11 +136,14 @@ export async function followJob(id: string, onEvent: (e: JobEvent) => void, sign
   }
 }
 
-/** A finished item's output, as the studio's image result (its energy and uncertainty from the item). */
-export async function itemOutput(id: string, item: JobItem): Promise<ImageResult> {
+/**
+ * A finished item's output, as the studio's image result (its energy and uncertainty from the
+ * item); with `preview`, scaled by the server to fit within that many pixels a side.
+ */
+export async function itemOutput(id: string, item: JobItem, preview?: number): Promise<ImageResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await fetch(`/v1/jobs/${id}/items/${item.index}`);
+      const res = await fetch(`/v1/jobs/${id}/items/${item.index}${preview ? `?preview=${preview}` : ''}`);
       const result = await image(res);
       const joules = typeof item.energyJ === 'number' ? item.energyJ : null;
       return { ...result, joules, method: null, stages: joules !== null ? { 'batch cutout': joules } : {}, uncertainty: score(item.uncertainty) ?? result.uncertainty };

@@ -5,11 +5,18 @@
  * server as one batch job (batch.ts), which a fleet spreads over its workers. Backgrounds are
  * then rendered from each cutout (/v1/edit, no network), two at a time. Talks only to this
  * server's /v1 API.
+ *
+ * Preview first: a card is made from a screen-sized cutout (PREVIEW_SIZE), refined at that size,
+ * with the network's coarse matte alongside (or, for a batch, the server's preview of the job's
+ * item). The full-resolution files are made only when they are needed, from the photo and the
+ * coarse matte (or the job's stored item), without the network: a download, "Download all", a
+ * touch-up, or a render with touch-up strokes.
  */
 import './styles.css';
-import { ApiError, convertForBrowser, cutout, cutoutTouched, edit, editTouched, needsConversion, parsePrompt, templates, type CutoutSettings, type ImageResult, type Stroke, type Template } from './api.ts';
+import { ApiError, convertForBrowser, cutoutFull, cutoutPreview, cutoutTouched, edit, editFull, editTouched, needsConversion, parsePrompt, templates, type CutoutSettings, type ImageResult, type Stroke, type Template } from './api.ts';
 import { BATCH_FROM, BATCH_MAX, runBatch, type BatchMember } from './batch.ts';
 import { drawChart, formatWh, REFERENCE_J, type ImageEnergy } from './chart.ts';
+import { itemOutput, type JobItem } from './jobs.ts';
 import { showCheckMarker, uncertaintyNote } from './review.ts';
 import { cutoutSettings, onSettingsChange, sameSettings, settingsLabel, setupSettings } from './settings.ts';
 import { openRetouch } from './retouch.ts';
@@ -25,8 +32,21 @@ interface Item {
   name: string;
   card: HTMLLIElement;
   state: State;
+  /** The cutout the card is made from: a preview, unless the photo is no larger. */
   cutout?: ImageResult;
+  /** The preview's coarse matte: with the photo, it makes the full-resolution files (no network). */
+  coarse?: Blob;
+  /** A batch item: its full-resolution cutout waits on the server. */
+  jobItem?: { id: string; item: JobItem };
+  /** The cutout is the photo's full size (a photo no larger than a preview). */
+  cutoutIsFull?: boolean;
+  /** The full-resolution cutout, once a touch-up needed it. */
+  full?: ImageResult;
   edited?: ImageResult;
+  /** `edited` is at full resolution (rendered with strokes, or from a full-size cutout). */
+  editedIsFull?: boolean;
+  /** The full-resolution render for a download, and the render key it was made for. */
+  fullEdited?: { key: string; result: ImageResult };
   /** The settings the current `edited` was made with. */
   renderedFor?: string;
   error?: string;
@@ -95,13 +115,21 @@ async function process(item: Item, key: string): Promise<void> {
   try {
     if (!item.cutout) {
       setState(item, 'cutting');
-      gotCutout(item, await cutout(item.file, item.name, item.cutWith));
+      const { preview, coarse, sourceWidth } = await cutoutPreview(item.file, item.name, item.cutWith);
+      item.coarse = coarse;
+      item.cutoutIsFull = preview.width >= sourceWidth;
+      gotCutout(item, preview);
     }
     setState(item, 'rendering');
     const { spec: settings, strokes } = JSON.parse(key) as { spec: Record<string, unknown>; strokes: Stroke[] };
-    const result = strokes.length ? await editTouched(item.file, item.cutout!.blob, item.name, settings, strokes, item.cutWith) : await edit(item.cutout!.blob, item.name, settings, item.cutWith);
+    // Strokes are in the photo's pixels and applied at its size: such a render is the full one.
+    const full = strokes.length > 0 || !!item.cutoutIsFull;
+    // A card made from a preview is for the screen: WebP; the download is rendered again at full size in the chosen format.
+    const onScreen = full ? settings : { ...settings, export: { ...(settings.export as Record<string, unknown>), format: 'webp' } };
+    const result = strokes.length ? await renderFull(item, settings, strokes) : await edit(item.cutout!.blob, item.name, onScreen, item.cutWith);
     sessionJoules += result.joules ?? 0;
     item.edited = result;
+    item.editedIsFull = full;
     if (item.uncertainty === null && result.uncertainty !== null) {
       item.uncertainty = result.uncertainty;
       markForCheck(item);
@@ -113,6 +141,60 @@ async function process(item: Item, key: string): Promise<void> {
   } catch (err) {
     item.error = err instanceof ApiError ? err.message : `Could not reach the studio server (${(err as Error).message}). Is it still running?`;
     setState(item, 'error');
+  }
+}
+
+/** The full-resolution cutout: made from the photo and the coarse matte, or the batch job's stored item; kept once made. */
+async function fullCutout(item: Item): Promise<ImageResult> {
+  if (item.full) return item.full;
+  if (item.cutoutIsFull || (!item.coarse && !item.jobItem)) return item.cutout!;
+  let result: ImageResult;
+  if (item.coarse) {
+    result = await cutoutFull(item.file, item.coarse, item.name, [], item.cutWith);
+    sessionJoules += result.joules ?? 0;
+  } else result = await itemOutput(item.jobItem!.id, item.jobItem!.item); // its energy was counted with the job
+  item.full = result;
+  return result;
+}
+
+/** A full-resolution render of the settings and strokes, without the network. */
+async function renderFull(item: Item, settings: Record<string, unknown>, strokes: Stroke[]): Promise<ImageResult> {
+  if (item.coarse && !item.cutoutIsFull) return editFull(item.file, item.coarse, item.name, settings, strokes, item.cutWith);
+  const full = await fullCutout(item);
+  return strokes.length ? editTouched(item.file, full.blob, item.name, settings, strokes, item.cutWith) : edit(full.blob, item.name, settings, item.cutWith);
+}
+
+/** The card's image at full resolution, for a download: the card's own when it is full size, else rendered now (and kept). */
+async function fullEdited(item: Item): Promise<ImageResult> {
+  const key = item.renderedFor!;
+  if (item.editedIsFull) return item.edited!;
+  if (item.fullEdited?.key === key) return item.fullEdited.result;
+  const { spec: settings, strokes } = JSON.parse(key) as { spec: Record<string, unknown>; strokes: Stroke[] };
+  const result = await renderFull(item, settings, strokes);
+  sessionJoules += result.joules ?? 0;
+  item.fullEdited = { key, result };
+  updateEnergy();
+  return result;
+}
+
+/** Saves the card's image at full resolution, saying so on the card while it is made. */
+async function download(item: Item): Promise<void> {
+  if (!item.edited || !item.renderedFor) return;
+  const button = item.card.querySelector<HTMLButtonElement>('.download')!;
+  const status = item.card.querySelector<HTMLElement>('.status')!;
+  button.disabled = true;
+  const quick = item.editedIsFull || item.fullEdited?.key === item.renderedFor;
+  if (!quick) status.textContent = 'Making the full-size file…';
+  try {
+    save((await fullEdited(item)).blob, outputName(item));
+  } catch (err) {
+    item.error = err instanceof ApiError ? err.message : `Could not make the full-size file (${(err as Error).message}).`;
+    const error = item.card.querySelector<HTMLElement>('.error')!;
+    error.hidden = false;
+    error.textContent = item.error;
+  } finally {
+    if (!quick && item.state === 'ready') status.textContent = '';
+    button.disabled = !item.edited;
   }
 }
 
@@ -140,7 +222,10 @@ function cutTogether(batch: Item[]): void {
       item.worker = worker;
       setState(item, 'cutting');
     },
-    cutout: (result) => {
+    cutout: (result, full) => {
+      item.jobItem = full;
+      // A photo no larger than a preview comes back whole.
+      item.cutoutIsFull = result.width >= (full.item.output?.width ?? Infinity);
       gotCutout(item, result);
       setState(item, 'queued');
       pump();
@@ -169,6 +254,10 @@ function cutOut(batch: Item[]): void {
   for (const item of batch) {
     item.cutWith = settings;
     item.cutout = undefined;
+    item.coarse = undefined;
+    item.jobItem = undefined;
+    item.full = undefined;
+    item.fullEdited = undefined;
     item.uncertainty = null;
     item.error = undefined;
     item.worker = undefined;
@@ -201,10 +290,8 @@ async function addFiles(list: FileList | File[]): Promise<void> {
     card.querySelector('.name')!.textContent = item.name;
     const slider = card.querySelector<HTMLInputElement>('.slider')!;
     slider.addEventListener('input', () => card.querySelector<HTMLElement>('.after-wrap')!.style.clipPath = `inset(0 ${100 - Number(slider.value)}% 0 0)`);
-    card.querySelector('.download')!.addEventListener('click', () => {
-      if (item.edited) save(item.edited.blob, outputName(item));
-    });
-    card.querySelector('.touch')!.addEventListener('click', () => touchUp(item));
+    card.querySelector('.download')!.addEventListener('click', () => void download(item));
+    card.querySelector('.touch')!.addEventListener('click', () => void touchUp(item));
     card.querySelector('.retouch')!.addEventListener('click', () => retouch(item));
     $('cards').append(card);
     items.push(item);
@@ -247,10 +334,22 @@ function setState(item: Item, state: State): void {
   updateEnergy();
 }
 
-/** Opens touch-up mode on a card's cutout; when done, the card renders again with the strokes. */
-function touchUp(item: Item): void {
+/** Opens touch-up mode on a card's full-resolution cutout; when done, the card renders again with the strokes. */
+async function touchUp(item: Item): Promise<void> {
   if (!item.cutout) return;
-  const cut = item.cutout;
+  const button = item.card.querySelector<HTMLButtonElement>('.touch')!;
+  button.disabled = true;
+  let cut: ImageResult;
+  try {
+    cut = await fullCutout(item);
+  } catch (err) {
+    item.error = err instanceof ApiError ? err.message : `Could not load the full-size cutout (${(err as Error).message}).`;
+    setState(item, item.state);
+    return;
+  } finally {
+    button.disabled = !item.cutout;
+  }
+  updateEnergy();
   void openTouchup({
     name: item.name,
     photo: item.file,
@@ -279,7 +378,7 @@ function retouch(item: Item): void {
   void openRetouch({
     name: item.name,
     photo: item.file,
-    ...(item.cutout ? { cutout: item.cutout.blob } : {}),
+    ...(item.full ?? item.cutout ? { cutout: (item.full ?? item.cutout)!.blob } : {}),
     onDone: (photo) => {
       item.file = new File([photo], item.name.replace(/\.\w+$/, '') + '.png', { type: 'image/png' });
       URL.revokeObjectURL(item.beforeUrl);
@@ -394,8 +493,16 @@ function wire(): void {
     }, 600);
   });
   $('download-all').addEventListener('click', async () => {
-    const ready = items.filter((i) => i.edited);
-    save(await zip(ready.map((i) => ({ name: outputName(i), blob: i.edited!.blob }))), 'greenroom.zip');
+    const button = $<HTMLButtonElement>('download-all');
+    button.disabled = true;
+    try {
+      // Full-resolution renders, one at a time (the server's line is shared with the cards).
+      const files: { name: string; blob: Blob }[] = [];
+      for (const i of items.filter((x) => x.edited && x.renderedFor)) files.push({ name: outputName(i), blob: (await fullEdited(i)).blob });
+      save(await zip(files), 'greenroom.zip');
+    } finally {
+      button.disabled = !items.some((i) => i.edited);
+    }
   });
   window.addEventListener('resize', () => updateEnergy());
   $('recut').addEventListener('click', () => cutOut(stale()));

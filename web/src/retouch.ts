@@ -16,7 +16,7 @@ import type { RetouchReply, RetouchRequest } from './retouch-worker.ts';
 export interface RetouchSession {
   name: string;
   photo: Blob;
-  /** The photo's cutout, when it has one: its alpha says which side of the product a stroke is on. */
+  /** The photo's cutout (a preview will do), when it has one: its alpha says which side of the product a stroke is on. */
   cutout?: Blob;
   /** The retouched photo, when at least one fill was kept. */
   onDone(photo: Blob, fills: number): void;
@@ -70,8 +70,10 @@ export async function openRetouch(r: RetouchSession): Promise<void> {
   setBefore(false);
   status('Loading…');
   try {
-    const [rgba, matte] = await Promise.all([pixels(r.photo), r.cutout ? pixels(r.cutout).catch(() => null) : null]);
+    const rgba = await pixels(r.photo);
     size = { width: rgba.width, height: rgba.height };
+    // The card's cutout may be a screen-sized preview: its matte is scaled to the photo.
+    const matte = r.cutout ? await pixels(r.cutout, size).catch(() => null) : null;
     for (const c of [current, original]) {
       c.width = size.width;
       c.height = size.height;
@@ -81,7 +83,7 @@ export async function openRetouch(r: RetouchSession): Promise<void> {
     const rgb = new Uint8Array(n * 3);
     for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = rgba.data[i * 4 + k]!;
     let alpha: Uint8Array | undefined;
-    if (matte && matte.width === size.width && matte.height === size.height) {
+    if (matte) {
       alpha = new Uint8Array(n);
       for (let i = 0; i < n; i++) alpha[i] = matte.data[i * 4 + 3]!;
     }
@@ -99,14 +101,15 @@ export async function openRetouch(r: RetouchSession): Promise<void> {
   update();
 }
 
-/** The photo's pixels as the browser decodes them (orientation applied), at full size. */
-async function pixels(blob: Blob): Promise<ImageData> {
+/** An image's pixels as the browser decodes them (orientation applied), at its size or `to`. */
+async function pixels(blob: Blob, to?: { width: number; height: number }): Promise<ImageData> {
   const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   const c = document.createElement('canvas');
-  c.width = bitmap.width;
-  c.height = bitmap.height;
+  c.width = to?.width ?? bitmap.width;
+  c.height = to?.height ?? bitmap.height;
   const ctx = c.getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(bitmap, 0, 0);
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, c.width, c.height);
   bitmap.close();
   return ctx.getImageData(0, 0, c.width, c.height);
 }

@@ -35,6 +35,7 @@ export async function convertRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app),
       schema: {
+        operationId: 'convertImage',
         tags: ['images'],
         summary: 'Convert a photo to JPEG, PNG or WebP',
         description: 'Decodes the photo as every route does (EXIF or HEIF rotation applied, colours converted to sRGB, HEIC included) and writes it as JPEG (default), PNG or WebP, optionally scaled down to max_pixels. No network runs. Headers: X-Width, X-Height, Server-Timing.',

@@ -2,10 +2,18 @@
 import type { FastifyInstance } from 'fastify';
 import { QUALITIES } from '../../models/manifest.ts';
 import { checkColor, checkMargin, imageRouteOptions, inputLabel, processImage, requireUpload } from '../image-route.ts';
-import { sendImage } from '../reply-image.ts';
+import { EXTENSIONS, sendImage, sendZip } from '../reply-image.ts';
 import { GreenroomErrorSchema, imageResponses } from '../schemas.ts';
 import type { Upload } from '../multipart.ts';
 import { HINTS_BODY_PROPERTIES, readHintsField, readMatteField, renameTouchupField, type HintsBody } from '../hints-fields.ts';
+
+/** The preview answer's files: the small cutout, and the coarse matte that makes the full one. */
+export const PREVIEW_ENTRY = 'preview';
+export const COARSE_ENTRY = 'coarse-matte.png';
+
+function fileBytes(u: Upload): Uint8Array {
+  return new Uint8Array(u.data.buffer, u.data.byteOffset, u.data.length);
+}
 
 export const CutoutBodySchema = {
   type: 'object',
@@ -23,6 +31,13 @@ export const CutoutBodySchema = {
     decontaminate: { type: 'boolean', default: true, description: "Clean the old background's colour from soft edges." },
     export_quality: { type: 'integer', minimum: 1, maximum: 100, description: 'Encoder quality for jpeg, webp, avif.' },
     model: { type: 'string', maxLength: 64, description: 'Model id (see greenroom models; default isnet).' },
+    preview: {
+      type: 'integer',
+      minimum: 64,
+      maximum: 8192,
+      description: `Answer a preview instead: a zip of ${PREVIEW_ENTRY}.<format> (the cutout at most this many pixels a side, refined at that size) and ${COARSE_ENTRY} (the network's coarse matte). Send the coarse matte back as coarse_matte with the same photo for the full-resolution cutout or an edit: the network does not run again.`,
+    },
+    coarse_matte: { isFile: true, description: `The ${COARSE_ENTRY} of a preview answer for this photo, unchanged: refined again at full resolution (or at the preview size asked), the network does not run.` },
     ...HINTS_BODY_PROPERTIES,
   },
 } as const;
@@ -39,6 +54,8 @@ interface CutoutBody extends HintsBody {
   decontaminate: boolean;
   export_quality?: number;
   model?: string;
+  preview?: number;
+  coarse_matte?: Upload;
 }
 
 export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
@@ -47,12 +64,15 @@ export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app),
       schema: {
+        operationId: 'createCutout',
         tags: ['images'],
         summary: 'Cut the subject out of a photo',
         description: 'Multipart upload. Answers the image (PNG RGBA by default) with X-Width, X-Height, X-Subject-Box, Server-Timing and energy headers. With hints (and the previous cutout as matte_file, so the network does not run again), keep and erase strokes fix the cutout; X-Hints says what they changed.',
         consumes: ['multipart/form-data'],
         body: CutoutBodySchema,
-        response: imageResponses(GreenroomErrorSchema),
+        response: imageResponses(GreenroomErrorSchema, ['image/png', 'image/jpeg', 'image/webp', 'image/avif', 'application/zip'], {
+          description: `The image; with preview, a zip of ${PREVIEW_ENTRY}.<format> and ${COARSE_ENTRY} (X-Width and X-Height are the preview's size, X-Source-Width and X-Source-Height the photo's).`,
+        }),
       },
     },
     async (request, reply) => {
@@ -79,12 +99,20 @@ export async function cutoutRoutes(app: FastifyInstance): Promise<void> {
             ...(b.model ? { model: b.model } : {}),
             ...(hints !== undefined ? { hints } : {}),
             ...(matte ? { matte } : {}),
+            ...(b.preview ? { preview: b.preview } : {}),
+            ...(b.coarse_matte ? { coarseMatte: fileBytes(b.coarse_matte) } : {}),
           },
           { operation: 'cutout', ...(name ? { input: name } : {}) },
         ),
       ).catch((err: unknown) => {
         throw renameTouchupField(err);
       });
+      if (b.preview) {
+        const files = [{ name: `${PREVIEW_ENTRY}.${EXTENSIONS[result.image.format]}`, data: result.image.data }, ...(result.coarseMatte ? [{ name: COARSE_ENTRY, data: result.coarseMatte.data }] : [])];
+        reply.header('x-source-width', String(result.source.width));
+        reply.header('x-source-height', String(result.source.height));
+        return sendZip(reply, result, files, { clientName: upload.filename, fallbackName: 'cutout' });
+      }
       return sendImage(reply, result, { clientName: upload.filename, fallbackName: 'cutout' });
     },
   );

@@ -34,6 +34,7 @@ export const EditBodySchema = {
     format: { type: 'string', enum: ['png', 'jpeg', 'jpg', 'webp', 'avif'] },
     export_quality: { type: 'integer', minimum: 1, maximum: 100 },
     quality: { type: 'string', enum: [...QUALITIES], description: 'Cutout quality.' },
+    coarse_matte: { isFile: true, description: 'The coarse-matte.png of a preview cutout of this photo (POST /v1/cutout with preview), unchanged: refined for this edit, the network does not run.' },
     ...HINTS_BODY_PROPERTIES,
   },
 } as const;
@@ -52,6 +53,7 @@ interface EditBody extends HintsBody {
   format?: string;
   export_quality?: number;
   quality?: string;
+  coarse_matte?: Upload;
 }
 
 type Json = Record<string, unknown>;
@@ -147,6 +149,11 @@ export function buildSpec(b: EditBody): { spec: Json; given: Set<string> } {
     given.add('matte_file');
     spec.cutout = { ...section('cutout'), matte };
   }
+  if (b.coarse_matte) {
+    given.add('coarse_matte');
+    const c = b.coarse_matte.data;
+    spec.cutout = { ...section('cutout'), coarseMatte: new Uint8Array(c.buffer, c.byteOffset, c.length) };
+  }
   return { spec, given };
 }
 
@@ -170,6 +177,7 @@ export async function editRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app),
       schema: {
+        operationId: 'createEdit',
         tags: ['images'],
         summary: 'Cut out a photo and lay it on a background with a shadow',
         description: 'Multipart upload: image_file plus the job spec (a JSON `spec` field and/or single fields). Answers the image with the cutout headers plus X-Seed (when a seed was used) and X-Warnings (preset rules broken).',

@@ -13,6 +13,7 @@ export async function energyRoutes(app: FastifyInstance): Promise<void> {
     '/v1/energy',
     {
       schema: {
+        operationId: 'getEnergy',
         tags: ['operations'],
         summary: 'Energy used, from the ledger',
         description: 'Every cutout and edit is recorded with its joules and grams of CO2e. since (inclusive) and until (exclusive) take a date (2026-11-17), a time (2026-11-17T09:00Z) or a span back from now (7d, 24h, 30m).',

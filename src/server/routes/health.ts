@@ -1,7 +1,7 @@
 /** GET /health: the server is up and its model is warm. */
 import type { FastifyInstance } from 'fastify';
 import { GreenroomError } from '../../errors.ts';
-import { ErrorResponses } from '../schemas.ts';
+import { GreenroomErrorSchema } from '../schemas.ts';
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const started = Date.now();
@@ -9,6 +9,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     '/health',
     {
       schema: {
+        operationId: 'getHealth',
         tags: ['operations'],
         summary: 'Liveness and readiness',
         response: {
@@ -22,7 +23,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
               images: { type: 'object', properties: { inFlight: { type: 'integer' }, waiting: { type: 'integer' }, concurrency: { type: 'integer' } } },
             },
           },
-          ...ErrorResponses,
+          503: { ...GreenroomErrorSchema, description: 'The model is not available: the server is shutting down or failed to load it.' },
         },
       },
     },

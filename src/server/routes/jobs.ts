@@ -19,6 +19,7 @@ import type {} from '@fastify/multipart';
 import { GreenroomError, isGreenroomError } from '../../errors.ts';
 import { backgroundShorthand } from '../../pipeline/spec.ts';
 import { jobNotFound } from '../../jobs/spec.ts';
+import { previewOf } from '../../image/preview.ts';
 import { TERMINAL_STATES, type JobEvent, type JobKind, type JobQueue, type JobUpload } from '../../jobs/types.ts';
 
 export interface JobsRoutesOptions {
@@ -106,7 +107,28 @@ const IdParams = {
   required: ['id'],
 } as const;
 
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 413: ErrorSchema, 429: ErrorSchema } as const;
+/** The error answers a route gives, by status ('5xx': a failure on the server; no internals are shown). */
+const errors = <S extends 400 | 404 | 409 | 413 | 429>(...statuses: S[]) => ({ ...(Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<S, typeof ErrorSchema>), '5xx': ErrorSchema });
+
+const binary = { type: 'string', format: 'binary' } as const;
+
+/**
+ * The multipart form of POST /v1/jobs, for the OpenAPI document only: the route reads the parts
+ * itself as they stream (receiveJob), so Fastify does not validate them. A new text field goes
+ * here and in receiveJob's loop.
+ */
+export const JobFormSchema = {
+  type: 'object',
+  required: ['image_file'],
+  properties: {
+    image_file: { type: 'array', items: binary, description: 'The photos, one file part each (also accepted as `images`).' },
+    spec: { type: 'string', description: 'The job spec as JSON: an edit spec (docs/EDITING.md) for kind edit, the cutout options for kind cutout.' },
+    kind: { type: 'string', enum: ['edit', 'cutout'], default: 'edit' },
+    background_file: { ...binary, description: 'An image to use as the background (kind edit).' },
+    idempotency_key: { type: 'string', maxLength: 255, description: 'As the Idempotency-Key header, for clients that cannot set headers.' },
+    callback_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'An http(s) URL that gets a signed POST once, when the job ends (docs/API.md, "Webhooks"); needs GREENROOM_WEBHOOK_SECRET on the server.' },
+  },
+} as const;
 
 export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opts) => {
   const { queue } = opts;
@@ -119,13 +141,15 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
     '/v1/jobs',
     {
       schema: {
+        operationId: 'createJob',
         summary: 'Submit a batch: many images, one spec',
         description:
           'multipart/form-data: one or more `image_file` (or `images`) file parts; `spec`: the job spec as JSON (see docs/EDITING.md, or the cutout options for kind cutout); `kind`: edit (default) or cutout; `background_file`: an image to use as the background; `callback_url`: an http(s) URL that gets a signed POST once when the job ends (needs GREENROOM_WEBHOOK_SECRET on the server; public addresses only unless GREENROOM_WEBHOOK_PRIVATE=allow). An `Idempotency-Key` header returns the same job when repeated.',
         tags: ['jobs'],
         consumes: ['multipart/form-data'],
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
-        response: { 200: SubmittedSchema, 202: SubmittedSchema, ...errors },
+        multipartBody: JobFormSchema,
+        response: { 200: SubmittedSchema, 202: SubmittedSchema, ...errors(400, 413, 429) },
       },
     },
     async (request, reply) => {
@@ -142,7 +166,7 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
 
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id',
-    { schema: { summary: "A job's status and items", tags: ['jobs'], params: IdParams, response: { 200: StatusSchema, ...errors } } },
+    { schema: { operationId: 'getJob', summary: "A job's status and items", tags: ['jobs'], params: IdParams, response: { 200: StatusSchema, ...errors(400, 404) } } },
     async (request) => {
       const status = await queue.get(request.params.id);
       if (!status) throw jobNotFound(request.params.id);
@@ -154,11 +178,15 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
     '/v1/jobs/:id/events',
     {
       schema: {
+        operationId: 'getJobEvents',
         summary: 'Progress as server-sent events',
         description: 'text/event-stream: an `item` event per finished item (those already finished first), `state` events; the stream ends with the job.',
         tags: ['jobs'],
         params: IdParams,
-        response: { 404: ErrorSchema },
+        response: {
+          200: { description: 'Server-sent events: `event: item` (data: {type, jobId, item, done, failed, total}) and `event: state` (data: {type, jobId, state}); comments keep the connection alive.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errors(400, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -173,11 +201,12 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
     '/v1/jobs/:id/results.zip',
     {
       schema: {
+        operationId: 'getJobResults',
         summary: 'Every finished output as a zip',
         description: 'Served as soon as one item has finished; `x-greenroom-partial: true` while the job is still running (more outputs to come). `x-greenroom-outputs: done/total`.',
         tags: ['jobs'],
         params: IdParams,
-        response: errors,
+        response: { 200: { description: "The finished outputs, named after the inputs.", content: { 'application/zip': { schema: binary } } }, ...errors(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -199,14 +228,19 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
     },
   );
 
-  app.get<{ Params: { id: string; index: number } }>(
+  app.get<{ Params: { id: string; index: number }; Querystring: { preview?: number } }>(
     '/v1/jobs/:id/items/:index',
     {
       schema: {
+        operationId: 'getJobItem',
         summary: "One finished item's output",
         tags: ['jobs'],
         params: { type: 'object', properties: { ...IdParams.properties, index: { type: 'integer', minimum: 0 } }, required: ['id', 'index'] },
-        response: errors,
+        querystring: { type: 'object', additionalProperties: false, properties: { preview: { type: 'integer', minimum: 64, maximum: 8192, description: 'The output scaled down to fit within this many pixels a side, same format (a preview; X-Source-Width and X-Source-Height give the full size).' } } },
+        response: {
+          200: { description: 'The output file (its type in Content-Type; X-Width, X-Height).', content: Object.fromEntries(['image/png', 'image/jpeg', 'image/webp', 'image/avif'].map((m) => [m, { schema: binary }])) },
+          ...errors(400, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -221,6 +255,18 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
         file?.destroy();
         throw new GreenroomError('NOT_FOUND', `Item ${index} of job ${id} has no output: it ${item.state === 'failed' ? `failed (${item.error?.code})` : 'was cancelled'}.`, { id, index, state: item.state, ...(item.error ? { error: item.error } : {}) });
       }
+      const preview = request.query.preview;
+      if (preview !== undefined && Math.max(item.output.width, item.output.height) > preview) {
+        const small = await previewOf(file, preview);
+        return reply
+          .type(item.output.mime)
+          .header('content-disposition', `inline; filename="${item.output.name}"`)
+          .header('x-width', String(small.width))
+          .header('x-height', String(small.height))
+          .header('x-source-width', String(item.output.width))
+          .header('x-source-height', String(item.output.height))
+          .send(small.data);
+      }
       return reply
         .type(item.output.mime)
         .header('content-disposition', `attachment; filename="${item.output.name}"`)
@@ -232,7 +278,7 @@ export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, opt
 
   app.delete<{ Params: { id: string } }>(
     '/v1/jobs/:id',
-    { schema: { summary: 'Cancel a job: queued items are dropped, running items finish', tags: ['jobs'], params: IdParams, response: { 200: StatusSchema, ...errors } } },
+    { schema: { operationId: 'cancelJob', summary: 'Cancel a job: queued items are dropped, running items finish', tags: ['jobs'], params: IdParams, response: { 200: StatusSchema, ...errors(400, 404) } } },
     async (request) => {
       const { id } = request.params;
       if (!(await queue.get(id))) throw jobNotFound(id);

@@ -6,6 +6,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     '/metrics',
     {
       schema: {
+        operationId: 'getMetrics',
         tags: ['operations'],
         summary: 'Prometheus metrics',
         description: 'greenroom_http_requests_total{method,route,status}, greenroom_http_request_duration_seconds, greenroom_images_processed_total{operation}, greenroom_energy_joules_total{operation}, greenroom_queue_depth, greenroom_images_in_flight, greenroom_images_waiting, and process metrics.',

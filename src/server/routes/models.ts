@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { getModelSpec, loadManifest, QUALITIES } from '../../models/manifest.ts';
-import { ErrorResponses } from '../schemas.ts';
+import { errorResponses, GreenroomErrorSchema } from '../schemas.ts';
 
 const ModelsSchema = {
   type: 'object',
@@ -62,8 +62,9 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         summary: 'The models, their precision, which is the default, and the quality presets',
+        operationId: 'listModels',
         tags: ['images'],
-        response: { 200: ModelsSchema, ...ErrorResponses },
+        response: { 200: ModelsSchema, ...errorResponses(GreenroomErrorSchema, {}) },
       },
     },
     async () => listing,

@@ -9,7 +9,7 @@ import { GreenroomError } from '../../errors.ts';
 import { formatBytes } from '../errors.ts';
 import { checkColor, checkMargin, imageRouteOptions, processImage } from '../image-route.ts';
 import { Upload } from '../multipart.ts';
-import { sendImage } from '../reply-image.ts';
+import { sendImage, sendZip } from '../reply-image.ts';
 import { imageResponses, RemovebgErrorSchema } from '../schemas.ts';
 import { fetchImage } from '../url-fetch.ts';
 import { parseColor } from '../../image/color.ts';
@@ -27,8 +27,11 @@ export const RemovebgBodySchema = {
     image_file_b64: { type: 'string', description: 'The photo, base64-encoded.' },
     image_url: { type: 'string', maxLength: 2048, description: 'A URL to fetch the photo from; only when the server sets GREENROOM_ALLOW_URL_FETCH=1, and never private or loopback addresses.' },
     size: { type: 'string', enum: Object.keys(REMOVEBG_SIZES), default: 'preview', description: 'preview (0.25 MP, default; also small, regular), medium (1.5 MP), hd (4 MP), full / auto / 4k / 50MP (the photo\'s size).' },
-    type: { type: 'string', description: 'Ignored (greenroom is tuned for products); X-Type answers product.' },
-    format: { type: 'string', enum: ['auto', 'png', 'jpg', 'zip'], default: 'auto', description: 'auto: PNG, or JPG when bg_color is opaque; zip is not supported.' },
+    type: { type: 'string', maxLength: 64, description: 'Accepted and not used (greenroom is tuned for products); X-Type answers product.' },
+    type_level: { type: 'string', enum: ['none', 'latest', '1', '2'], description: 'Accepted and not used.' },
+    format: { type: 'string', enum: ['auto', 'png', 'jpg', 'zip'], default: 'auto', description: 'auto: PNG, or JPG when bg_color is opaque; zip: color.jpg (the colours, no alpha) and alpha.png (the matte) in a zip, which recombine to the PNG answer.' },
+    semitransparency: { type: 'boolean', default: true, description: 'Soft edges and see-through parts keep partial alpha (what greenroom always does); false is refused.' },
+    add_shadow: { type: 'boolean', default: false, description: 'true is refused here: use POST /v1/edit with shadow=soft.' },
     channels: { type: 'string', enum: ['rgba', 'alpha'], default: 'rgba' },
     bg_color: { type: 'string', maxLength: 64, description: 'Hex (81d4fa, fff, 81d4fa77) or a colour name.' },
     crop: { type: 'boolean', default: false },
@@ -41,12 +44,20 @@ export const RemovebgBodySchema = {
   },
 } as const;
 
+/** What remove.bg's zip holds: these names are what its own clients look for (remove.bg's CLI, Ruby gem). */
+export const ZIP_COLOR = 'color.jpg';
+export const ZIP_ALPHA = 'alpha.png';
+/** The colour JPEG's quality: at 95 the parts recombine to the PNG within a few levels where alpha > 0. */
+const ZIP_JPEG_QUALITY = 95;
+
 interface RemovebgBody {
   image_file?: unknown;
   image_file_b64?: string;
   image_url?: string;
   size: string;
   format: 'auto' | 'png' | 'jpg' | 'zip';
+  semitransparency: boolean;
+  add_shadow: boolean;
   channels: 'rgba' | 'alpha';
   bg_color?: string;
   crop: boolean;
@@ -91,17 +102,19 @@ export async function removebgRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app, 'removebg'),
       schema: {
+        operationId: 'removeBackground',
         tags: ['compatibility'],
         summary: "remove.bg's removebg call",
         description: "Accepts remove.bg's fields as multipart, JSON or form data; answers the image with X-Width, X-Height, X-Type: product, X-Credits-Charged: 0, X-Foreground-Top/Left/Width/Height, and remove.bg-shaped errors.",
         consumes: ['multipart/form-data', 'application/json', 'application/x-www-form-urlencoded'],
         body: RemovebgBodySchema,
-        response: imageResponses(RemovebgErrorSchema, ['image/png', 'image/jpeg']),
+        response: imageResponses(RemovebgErrorSchema, ['image/png', 'image/jpeg', 'application/zip'], { description: 'The image (PNG or JPG), or with format=zip a zip of color.jpg and alpha.png. Headers: X-Width, X-Height, X-Type, X-Credits-Charged, X-Foreground-Top/Left/Width/Height, the rate-limit headers and the cutout headers.' }),
       },
     },
     async (request, reply) => {
       const b = request.body ?? ({} as RemovebgBody);
-      if (b.format === 'zip') throw unsupported('format', 'zip (a colour JPEG plus an alpha PNG) is not supported by greenroom; ask for png, or jpg with bg_color.');
+      if (!b.semitransparency) throw unsupported('semitransparency', 'false (a hard-edged matte) is not offered; greenroom keeps soft edges.');
+      if (b.add_shadow) throw unsupported('add_shadow', 'true is not offered on this route; POST /v1/edit with shadow=soft lays the cutout with a shadow.');
       if (b.roi !== undefined && !/^0(%|px)? 0(%|px)? 100% 100%$/.test(b.roi.trim())) throw unsupported('roi', 'only the whole image ("0% 0% 100% 100%") is supported.');
       if (b.scale !== undefined && !/^(original|100%)$/.test(b.scale)) throw unsupported('scale', 'only "original" is supported.');
       if (b.position !== undefined && !/^(original|center)$/.test(b.position)) throw unsupported('position', 'only "original" is supported.');
@@ -112,7 +125,8 @@ export async function removebgRoutes(app: FastifyInstance): Promise<void> {
       const { bytes, name } = await readSource(b, app);
       // auto: PNG when the result has transparency, JPG when it is laid on an opaque colour.
       const opaque = bgColor !== undefined && parseColor(bgColor, 'bg_color').alpha === 1;
-      const format = b.format === 'jpg' || (b.format === 'auto' && opaque && b.channels === 'rgba') ? 'jpeg' : 'png';
+      const zip = b.format === 'zip';
+      const format = zip || b.format === 'jpg' || (b.format === 'auto' && opaque && b.channels === 'rgba') ? 'jpeg' : 'png';
       const cap = REMOVEBG_SIZES[b.size];
       const result = await processImage(app, request, reply, 'removebg', async () => {
         return app.greenroom.studio.cutout(
@@ -120,7 +134,9 @@ export async function removebgRoutes(app: FastifyInstance): Promise<void> {
           {
             ...(cap ? { maxPixels: cap } : {}),
             format,
-            channels: b.channels,
+            // A zip holds the colours and the matte whatever channels says: alpha.png is the matte channels=alpha asks for.
+            channels: zip ? 'rgba' : b.channels,
+            ...(zip ? { split: true, exportQuality: ZIP_JPEG_QUALITY } : {}),
             crop: b.crop,
             ...(b.crop && cropMargin !== undefined ? { cropMargin } : {}),
             ...(bgColor !== undefined ? { bgColor } : {}),
@@ -136,6 +152,7 @@ export async function removebgRoutes(app: FastifyInstance): Promise<void> {
         reply.header('x-foreground-width', String(result.subject.width));
         reply.header('x-foreground-height', String(result.subject.height));
       }
+      if (zip) return sendZip(reply, result, [{ name: ZIP_COLOR, data: result.image.data }, { name: ZIP_ALPHA, data: result.alpha!.data }], { clientName: name, fallbackName: 'no-bg' });
       return sendImage(reply, result, { clientName: name, fallbackName: 'no-bg' });
     },
   );

@@ -69,13 +69,17 @@ export async function retouchRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app),
       schema: {
+        operationId: 'retouchImage',
         tags: ['images'],
         summary: 'Remove what a mask covers, or expand the canvas, filling from the photo',
         description:
           'Multipart upload: image_file, and mask_file or strokes (what to remove) and/or expand. Answers the retouched photo (PNG by default) at its own size, or the expanded size, with X-Width, X-Height, X-Retouch (filled pixels, the changed box), Server-Timing and energy headers. Pixels outside the mask do not change beyond a 2 px blend along its edge. No network runs. Errors: GREENROOM_ERR_INVALID_MASK (400: empty, another shape, unreadable, both a mask and strokes), GREENROOM_ERR_MASK_TOO_LARGE (422: over half the photo); a corrupt photo is GREENROOM_ERR_CORRUPT_IMAGE (422).',
         consumes: ['multipart/form-data'],
         body: RetouchBodySchema,
-        response: imageResponses(GreenroomErrorSchema),
+        response: imageResponses(GreenroomErrorSchema, undefined, {
+          description: 'The retouched photo, at its own size or the expanded size. Headers: X-Width, X-Height, X-Retouch, Server-Timing (ms per stage: decode, retouch, encode), X-Energy-Joules, X-Energy-Stages, X-Energy-Method, X-CO2e-Grams.',
+          headers: { 'X-Retouch': { type: 'string', description: 'filled=<pixels>, share=<of the output>, changed=<x,y,width,height>, expanded=<top,right,bottom,left> (after an expand), matte=none|previous-cutout|input-alpha|frame.' } },
+        }),
       },
     },
     async (request, reply) => {

@@ -43,6 +43,7 @@ export async function segmentRoutes(app: FastifyInstance): Promise<void> {
     {
       ...imageRouteOptions(app, 'photoroom'),
       schema: {
+        operationId: 'segment',
         tags: ['compatibility'],
         summary: "Photoroom's segment call",
         description: "Photoroom's remove-background fields; answers the image with X-Width, X-Height and the cutout headers; errors as {detail, status_code, type}.",
