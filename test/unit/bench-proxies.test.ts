@@ -86,7 +86,7 @@ describe('matte lab', () => {
     const c = steep(5);
     const photo = { data: new Uint8Array(4 * 3), width: 2, height: 2 };
     const matte = { data: new Float32Array([0.5, 0.6, 0.3, 1]), width: 2, height: 2 };
-    const nets = { model: 'isnet', size: 2, matte, at: () => matte };
+    const nets = { model: 'isnet', size: 2, matte, at: () => matte, view: () => matte };
     const out = c.predict(photo, nets, { set: 's', name: 'n', factor: 1 }) as Uint8Array;
     assert.deepEqual([...out], [128, 255, 0, 255]);
     assert.deepEqual([...toAlpha(new Float32Array([-1, 0.5, 2]))], [0, 128, 255]);
