@@ -6,6 +6,8 @@
 import { resizeBilinear } from '../src/matte/resample.ts';
 import { sharpenEdges, sharpenOptionsFor, type SharpenOptions } from '../src/matte/edge-sharpen.ts';
 import { uncertaintyEvidence } from '../src/matte/uncertainty.ts';
+import { contextFrame, contextMatte, frameEvidence, fuseContext, pictureHug, PICTURE_HUG, wantsContextPass, type ContextTrigger } from '../src/matte/context-pass.ts';
+import { removeSpecks, type SpeckOptions } from '../src/matte/specks.ts';
 import type { Candidate, LabNets, LabPlane } from './matte-lab-types.ts';
 
 /** The matte upsampled (or shrunk) bilinearly to the photo's size, as greenroom's `refine: false`. */
@@ -106,7 +108,86 @@ function reachIn(k: number): Candidate {
   };
 }
 
+/**
+ * The context pass (src/matte/context-pass.ts): the photo framed in grey seen by the network too,
+ * its matte cropped back and used only where the first matte is unsure (alpha in (lo, hi)), then
+ * the shipped sharpening. `trigger`: only when the first matte touches the frame and is unsure
+ * enough (absent: every photo). `mirror`: the first matte is `best`'s (mirrored pass by main's rule).
+ */
+function context(name: string, o: { view?: string; lo?: number; hi?: number; ramp?: number; trigger?: ContextTrigger; mirror?: boolean } = {}): Candidate {
+  const view = o.view ?? 'context';
+  return {
+    name,
+    about: `context pass (${view}) fused where the first matte is in (${o.lo ?? 0.1}, ${o.hi ?? 0.9})${o.trigger ? `, when it touches the frame over ${o.trigger.minTouch} and is unsure over ${o.trigger.minUnsure}` : ', every photo'}${o.mirror ? ', on best\'s mirrored matte' : ''}, then as shipped`,
+    views: [view],
+    ...(o.mirror ? { flip: true } : {}),
+    predict(photo, nets, ctx) {
+      const first = o.mirror && ctx.factor >= 1 && uncertaintyEvidence(nets.matte).softness >= 0.02 ? averaged(nets) : nets.matte;
+      let m = first;
+      if (!o.trigger || wantsContextPass(frameEvidence(first), o.trigger)) {
+        const raw = nets.view(view);
+        const ctxMatte = contextMatte(raw.data, contextFrame(raw.width), first.width);
+        m = { ...first, data: fuseContext(first.data, ctxMatte, o.lo, o.hi, o.ramp) };
+      }
+      return toAlpha(sharpenEdges(photo, upsample(m, photo.width, photo.height), sharpenOptionsFor(ctx.factor)));
+    },
+  };
+}
+
+/** The steps of issue 16, composable: which run before the shipped sharpening, at the working size. */
+export interface Recipe {
+  /** `best`'s mirrored pass by main's rule (photo larger than the working size, softness >= 0.02). */
+  mirror?: boolean;
+  /** The context pass: its view, trigger and picture guard (hug at which the context matte is refused). */
+  context?: { view?: string; trigger?: ContextTrigger; hug?: number; lo?: number; hi?: number };
+  specks?: SpeckOptions;
+  /** Overrides of the shipped sharpening options. */
+  sharpen?: Partial<SharpenOptions>;
+}
+
+/** The working-size matte a recipe hands to the sharpening. */
+export function recipeMatte(nets: LabNets, factor: number, r: Recipe): LabPlane {
+  let m = r.mirror && factor >= 1 && uncertaintyEvidence(nets.matte).softness >= 0.02 ? averaged(nets) : nets.matte;
+  if (r.context && (!r.context.trigger || wantsContextPass(frameEvidence(m), r.context.trigger))) {
+    const raw = nets.view(r.context.view ?? 'context');
+    const c = contextMatte(raw.data, contextFrame(raw.width), m.width);
+    if (pictureHug({ data: c, width: m.width, height: m.height }) < (r.context.hug ?? PICTURE_HUG)) m = { ...m, data: fuseContext(m.data, c, r.context.lo, r.context.hi) };
+  }
+  if (r.specks) m = { ...m, data: removeSpecks(m, r.specks).data };
+  return m;
+}
+
+export function recipe(name: string, about: string, r: Recipe): Candidate {
+  return {
+    name,
+    about,
+    ...(r.mirror ? { flip: true } : {}),
+    ...(r.context ? { views: [r.context.view ?? 'context'] } : {}),
+    predict(photo, nets, ctx) {
+      const m = recipeMatte(nets, ctx.factor, r);
+      return toAlpha(sharpenEdges(photo, upsample(m, photo.width, photo.height), { ...sharpenOptionsFor(ctx.factor), ...r.sharpen }));
+    },
+  };
+}
+
+const CTX_TRIGGER: ContextTrigger = { minTouch: 0.03, minUnsure: 0.08 };
+
 export const CANDIDATES: readonly Candidate[] = [
+  recipe('ctx', 'context pass (grey) when the first matte touches the frame (>= 0.03 of its ring) and is unsure over >= 8%, refused when the context matte hugs the photo (picture)', { context: { trigger: CTX_TRIGGER } }),
+  recipe('ctxblur', 'the same with the blurred-continuation border', { context: { view: 'ctxblur', trigger: CTX_TRIGGER } }),
+  recipe('ctx-nohug', 'ctx without the picture guard', { context: { trigger: CTX_TRIGGER, hug: 2 } }),
+  recipe('ctx-guard-all', 'the context pass for every photo, with the picture guard', { context: { hug: PICTURE_HUG } }),
+  recipe('specks', 'specks removed at the working size (support 0.04, kept from 5% of the largest fragment)', { specks: {} }),
+  recipe('specks-2', 'specks, kept from 2%', { specks: { keepShare: 0.02 } }),
+  recipe('specks-10', 'specks, kept from 10%', { specks: { keepShare: 0.1 } }),
+  recipe('specks-s02', 'specks, support 0.02', { specks: { support: 0.02 } }),
+  recipe('specks-s08', 'specks, support 0.08', { specks: { support: 0.08 } }),
+  { ...adaptive(0.02, 1), name: 'before', about: "main's best before issue 16: mirrored pass from softness 0.02 for photos larger than the working size, then the shipped sharpening" },
+  context('ctx-all'),
+  context('ctx-all-768', { view: 'context@768' }),
+  context('ctx-all-hard', { ramp: 0 }),
+  context('ctx-all-wide', { lo: 0.05, hi: 0.95 }),
+  context('ctxblur-all', { view: 'ctxblur' }),
   adaptive(0.01),
   adaptive(0.02),
   adaptive(0.04),
