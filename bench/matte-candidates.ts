@@ -8,7 +8,9 @@ import { sharpenEdges, sharpenOptionsFor, type SharpenOptions } from '../src/mat
 import { uncertaintyEvidence } from '../src/matte/uncertainty.ts';
 import { contextFrame, contextMatte, frameEvidence, fuseContext, pictureHug, PICTURE_HUG, wantsContextPass, type ContextTrigger } from '../src/matte/context-pass.ts';
 import { removeSpecks, type SpeckOptions } from '../src/matte/specks.ts';
-import type { Candidate, LabNets, LabPlane } from './matte-lab-types.ts';
+import { fillFalseHoles, type HoleOptions } from '../src/matte/holes.ts';
+import { resizeRgbBilinear } from '../src/matte/resample.ts';
+import type { Candidate, LabNets, LabPhoto, LabPlane } from './matte-lab-types.ts';
 
 /** The matte upsampled (or shrunk) bilinearly to the photo's size, as greenroom's `refine: false`. */
 export function upsample(m: LabPlane, width: number, height: number): Float32Array {
@@ -141,12 +143,13 @@ export interface Recipe {
   /** The context pass: its view, trigger and picture guard (hug at which the context matte is refused). */
   context?: { view?: string; trigger?: ContextTrigger; hug?: number; lo?: number; hi?: number };
   specks?: SpeckOptions;
+  holes?: HoleOptions;
   /** Overrides of the shipped sharpening options. */
   sharpen?: Partial<SharpenOptions>;
 }
 
 /** The working-size matte a recipe hands to the sharpening. */
-export function recipeMatte(nets: LabNets, factor: number, r: Recipe): LabPlane {
+export function recipeMatte(nets: LabNets, factor: number, r: Recipe, photo?: LabPhoto): LabPlane {
   let m = r.mirror && factor >= 1 && uncertaintyEvidence(nets.matte).softness >= 0.02 ? averaged(nets) : nets.matte;
   if (r.context && (!r.context.trigger || wantsContextPass(frameEvidence(m), r.context.trigger))) {
     const raw = nets.view(r.context.view ?? 'context');
@@ -154,6 +157,7 @@ export function recipeMatte(nets: LabNets, factor: number, r: Recipe): LabPlane 
     if (pictureHug({ data: c, width: m.width, height: m.height }) < (r.context.hug ?? PICTURE_HUG)) m = { ...m, data: fuseContext(m.data, c, r.context.lo, r.context.hi) };
   }
   if (r.specks) m = { ...m, data: removeSpecks(m, r.specks).data };
+  if (r.holes && photo) m = { ...m, data: fillFalseHoles(m, resizeRgbBilinear(photo.data, photo.width, photo.height, m.width, m.height), r.holes).data };
   return m;
 }
 
@@ -164,7 +168,7 @@ export function recipe(name: string, about: string, r: Recipe): Candidate {
     ...(r.mirror ? { flip: true } : {}),
     ...(r.context ? { views: [r.context.view ?? 'context'] } : {}),
     predict(photo, nets, ctx) {
-      const m = recipeMatte(nets, ctx.factor, r);
+      const m = recipeMatte(nets, ctx.factor, r, photo);
       return toAlpha(sharpenEdges(photo, upsample(m, photo.width, photo.height), { ...sharpenOptionsFor(ctx.factor), ...r.sharpen }));
     },
   };
@@ -177,6 +181,9 @@ export const CANDIDATES: readonly Candidate[] = [
   recipe('ctxblur', 'the same with the blurred-continuation border', { context: { view: 'ctxblur', trigger: CTX_TRIGGER } }),
   recipe('ctx-nohug', 'ctx without the picture guard', { context: { trigger: CTX_TRIGGER, hug: 2 } }),
   recipe('ctx-guard-all', 'the context pass for every photo, with the picture guard', { context: { hug: PICTURE_HUG } }),
+  recipe('holes', 'false holes lifted at the working size (small dips inside a solid part, no background-coloured path out)', { holes: {} }),
+  recipe('holes-400', 'holes, dips up to 4e-4 of the frame', { holes: { maxShare: 4e-4 } }),
+  recipe('holes-s8', 'holes, solidity 0.8', { holes: { minSolid: 0.8 } }),
   recipe('specks', 'specks removed at the working size (support 0.04, kept from 5% of the largest fragment)', { specks: {} }),
   recipe('specks-2', 'specks, kept from 2%', { specks: { keepShare: 0.02 } }),
   recipe('specks-10', 'specks, kept from 10%', { specks: { keepShare: 0.1 } }),
