@@ -52,7 +52,7 @@ export async function runCompose(studio: Studio, opts: { runs?: number; log?: (s
   const runs = opts.runs ?? 7;
   const photo = 'coffee.png';
   const limits = { maxPixels: studio.config.maxPixels };
-  const cut = await cutoutStages(await readInput(path.join(PHOTOS_DIR, photo)), { quality: 'best', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), limits }, new StageRecorder());
+  const cut = await cutoutStages(await readInput(path.join(PHOTOS_DIR, photo)), { quality: 'best', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), pixels: studio.pixels, limits }, new StageRecorder());
   const rows: ComposeRow[] = [];
   for (const c of COMPOSE_CASES) {
     const job = parseEditSpec({ ...c.spec, layout: { outputSize: '2000x2000', padding: 0.1 } });
@@ -61,7 +61,7 @@ export async function runCompose(studio: Studio, opts: { runs?: number; log?: (s
     let bytes = 0;
     for (let i = 0; i <= runs; i++) {
       const stages = new StageRecorder();
-      const out = await composeEdit(cut, job, { limits }, stages);
+      const out = await composeEdit(cut, job, { limits, pixels: studio.pixels }, stages);
       if (i === 0) continue; // warm-up
       for (const s of stages.stages) samples[s.stage]?.push(s.ms);
       totals.push(stages.totalMs);

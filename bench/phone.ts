@@ -11,10 +11,14 @@
  *
  * Run alone: node --import tsx bench/phone.ts [--quick]
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Studio } from '../src/index.ts';
+import { SHIPPED_PNG } from '../src/image/encode.ts';
+import { cutoutStages } from '../src/pipeline/cutout.ts';
+import { StageRecorder } from '../src/pipeline/stages.ts';
 import { decodeImage, resizeForNetwork } from '../src/image/decode.ts';
 import { loadReport, loadSnapshot, ownCpuMs, type LoadReport } from './load.ts';
 import { REFERENCE_MODEL } from './network.ts';
@@ -50,6 +54,10 @@ export interface PhoneResults {
   /** greenroom's cutout throughput over the peer's on the same photos. */
   cutoutSpeedupOverPeer: number | null;
   load: LoadReport;
+  /** PNG settings on one 12 MP cutout: size against time (sharp, RGBA). */
+  pngEncode: Array<{ compressionLevel: number; adaptiveFiltering: boolean; medianMs: number; kB: number; shipped: boolean }>;
+  /** The first photo as a 12 MP HEIC (Debian's heif-enc) against the same photo as JPEG, cut out alternately. */
+  heic: { photo: string; kB: number; cutoutMs: number; jpegCutoutMs: number; decodeMs: number; jpegDecodeMs: number } | { skipped: string };
 }
 
 /** Deterministic grain: a small xorshift generator, so the files are the same on every run. */
@@ -144,7 +152,13 @@ export async function runPhone(studio: Studio, options: { passes?: number; peer?
     peer: null,
     cutoutSpeedupOverPeer: null,
     load: loadReport(start, ownCpuMs() - cpu0),
+    pngEncode: [],
+    heic: { skipped: 'not measured' },
   };
+  results.pngEncode = await measurePng(studio, images[0]!.file);
+  log(`  PNG settings on a 12 MP cutout: ${results.pngEncode.map((e) => `level ${e.compressionLevel}${e.adaptiveFiltering ? '+adaptive' : ''} ${e.medianMs} ms ${e.kB} kB`).join(', ')}`);
+  results.heic = await measureHeic(studio, images[0]!);
+  log(`  12 MP HEIC: ${'skipped' in results.heic ? results.heic.skipped : `cutout ${results.heic.cutoutMs} ms (decode ${results.heic.decodeMs}) against the same JPEG ${results.heic.jpegCutoutMs} ms (decode ${results.heic.jpegDecodeMs})`}`);
   log(`  12 MP cutout (${model} ${quality}): median ${results.cutout.latency.medianMs} ms (${results.cutout.ratioToReferenceNetwork}x the fp16 network alone), ${results.cutout.meanJ} J`);
   log(`  12 MP edit to 2000x2000 JPEG: median ${results.edit.latency.medianMs} ms (${results.edit.ratioToReferenceNetwork}x the fp16 network alone), ${results.edit.meanJ} J; reference network ${results.referenceNetwork.medianMs} ms`);
   if (options.peer === false) results.peerSkipped = 'disabled (--no-peer)';
@@ -161,6 +175,52 @@ export async function runPhone(studio: Studio, options: { passes?: number; peer?
     }
   }
   return results;
+}
+
+/** The PNG encoder's settings on one 12 MP cutout: median of 3 encodes each. */
+async function measurePng(studio: Studio, file: string): Promise<PhoneResults['pngEncode']> {
+  const cut = await cutoutStages(fs.readFileSync(file), { quality: 'best', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), pixels: studio.pixels, limits: { maxPixels: 1e8 } }, new StageRecorder());
+  const { width, height } = cut.decoded;
+  const rgba = await sharp(cut.rgb, { raw: { width, height, channels: 3 } }).joinChannel(Buffer.from(cut.alpha.buffer, cut.alpha.byteOffset, cut.alpha.byteLength), { raw: { width, height, channels: 1 } }).raw().toBuffer();
+  const out: PhoneResults['pngEncode'] = [];
+  for (const [compressionLevel, adaptiveFiltering] of [[1, false], [2, false], [4, false], [6, false], [9, false], [4, true]] as const) {
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      bytes = (await sharp(rgba, { raw: { width, height, channels: 4 } }).png({ compressionLevel, adaptiveFiltering }).toBuffer()).length;
+      ms.push(performance.now() - t);
+    }
+    out.push({ compressionLevel, adaptiveFiltering, medianMs: round(median(ms)), kB: Math.round(bytes / 1024), shipped: compressionLevel === SHIPPED_PNG.compressionLevel && adaptiveFiltering === SHIPPED_PNG.adaptiveFiltering });
+  }
+  return out;
+}
+
+/** One phone photo as a 12 MP HEIC (made once with heif-enc, if the machine has it) against its JPEG, alternately, 3 times each. */
+async function measureHeic(studio: Studio, image: { name: string; file: string }): Promise<PhoneResults['heic']> {
+  const heic = path.join(PHONE_DIR, `${image.name}.heic`);
+  if (!fs.existsSync(heic)) {
+    const png = path.join(PHONE_DIR, `${image.name}.heic-source.png`);
+    await sharp(image.file).png({ compressionLevel: 1 }).toFile(png);
+    try {
+      execFileSync('heif-enc', ['-q', '80', png, '-o', heic], { stdio: 'ignore' });
+    } catch {
+      return { skipped: 'heif-enc not installed (apt-get install libheif-examples)' };
+    } finally {
+      fs.rmSync(png, { force: true });
+    }
+  }
+  const runs = { heic: [] as number[], jpeg: [] as number[], heicDecode: [] as number[], jpegDecode: [] as number[] };
+  for (let i = 0; i < 4; i++) {
+    for (const kind of ['heic', 'jpeg'] as const) {
+      const t = performance.now();
+      const r = await studio.cutout(kind === 'heic' ? heic : image.file);
+      if (i === 0) continue; // warm-up
+      runs[kind].push(performance.now() - t);
+      runs[kind === 'heic' ? 'heicDecode' : 'jpegDecode'].push(r.stages.find((s) => s.stage === 'decode')!.ms);
+    }
+  }
+  return { photo: image.name, kB: Math.round(fs.statSync(heic).size / 1024), cutoutMs: round(median(runs.heic)), jpegCutoutMs: round(median(runs.jpeg)), decodeMs: round(median(runs.heicDecode)), jpegDecodeMs: round(median(runs.jpegDecode)) };
 }
 
 if (isMain(import.meta.url)) {

@@ -2,6 +2,7 @@
 import { COMPOSE_STAGES, type ComposeResults } from './compose.ts';
 import type { EnergyResults } from './energy.ts';
 import type { ServerLoadResults } from './server-load.ts';
+import type { ResponsivenessResults } from './responsiveness.ts';
 import type { MachineInfo } from './machine.ts';
 import { proxyQualityMarkdown, type ProxyQualityResults } from './proxy-quality.ts';
 import type { QualityResults } from './quality.ts';
@@ -13,7 +14,7 @@ import { touchupMarkdown, type TouchupResults } from './touchup.ts';
 export interface BenchResults {
   date: string;
   mode: 'full' | 'quick';
-  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server' | 'touchup'>;
+  sections: Array<'network' | 'speed' | 'phone' | 'quality' | 'compose' | 'energy' | 'server' | 'responsiveness' | 'touchup'>;
   machine: MachineInfo;
   studioOpenMs: number;
   /** Time spent waiting for a quiet machine before the bench (--wait-quiet), not in benchSeconds. */
@@ -32,6 +33,7 @@ export interface BenchResults {
   compose?: ComposeResults;
   energy?: EnergyResults;
   server?: ServerLoadResults;
+  responsiveness?: ResponsivenessResults;
   touchup?: TouchupResults;
 }
 
@@ -86,6 +88,11 @@ export function phoneMarkdown(p: PhoneResults): string {
   out.push(table(['task', 'median ms', 'p90 ms', 'vs fp16 network alone', 'J (estimated)', 'mean ms per stage'], rows, ['l', 'r', 'r', 'r', 'r', 'l']));
   out.push('');
   if (p.cutoutSpeedupOverPeer) out.push(`greenroom's 12 MP cutout is ${p.cutoutSpeedupOverPeer}x faster than the peer's (median latency, same photos, same run).`);
+  if (p.heic) out.push('skipped' in p.heic ? `12 MP HEIC: ${p.heic.skipped}.` : `12 MP HEIC (${p.heic.photo}, ${p.heic.kB} kB, heif-enc q80): cutout ${f(p.heic.cutoutMs)} ms with decode ${f(p.heic.decodeMs)} ms (libheif in WebAssembly, on the pool), against ${f(p.heic.jpegCutoutMs)} ms with decode ${f(p.heic.jpegDecodeMs)} ms for the same photo as JPEG, alternately in the same run.`);
+  if (p.pngEncode?.length) {
+    out.push('', 'PNG settings on one 12 MP cutout (RGBA, median of 3 encodes; the shipped setting marked):', '');
+    out.push(table(['compression level', 'adaptive filtering', 'ms', 'kB', 'shipped'], p.pngEncode.map((e) => [e.compressionLevel, e.adaptiveFiltering ? 'yes' : 'no', f(e.medianMs), f(e.kB), e.shipped ? 'yes' : '']), ['r', 'l', 'r', 'r', 'l']));
+  }
   if (p.peerSkipped) out.push(`Peer: ${p.peerSkipped}.`);
   out.push(`- ${loadLine('phone section', p.load)}`);
   return out.join('\n');
@@ -259,6 +266,7 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.touchup) parts.push(touchupMarkdown(r.touchup), '');
   if (r.energy) parts.push(energyMarkdown(r.energy), '');
   if (r.server) parts.push(serverMarkdown(r.server), '');
+  if (r.responsiveness) parts.push(responsivenessMarkdown(r.responsiveness), '');
   return parts.join('\n');
 }
 
@@ -308,5 +316,27 @@ export function serverMarkdown(s: ServerLoadResults): string {
       s.levels.map((l) => [l.clients, l.requests, l.ok, l.throttled, l.errors, l.p50Ms, l.p95Ms, f(l.imagesPerMin, 1)]),
       ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
+  ].join('\n');
+}
+
+export function responsivenessMarkdown(r: ResponsivenessResults): string {
+  const h = r.health, m = r.memory;
+  return [
+    '## Server responsiveness and memory (12 MP photos)',
+    '',
+    `The built server (\`npm start\`'s command and environment) in a child process cuts out the 12 MP phone photos ${r.photos} times, ${r.inFlight} in flight (its limiter's concurrency), ` +
+      `while a client asks GET /health every 20 ms. Targets: max under 100 ms, p99 under 50 ms; idle memory under 600 MB; peak with two 12 MP photos in flight under 1.5 GB.`,
+    '',
+    table(
+      ['', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'over 100 ms'],
+      [
+        ['GET /health during the cutouts', h.samples, f(h.p50Ms, 1), f(h.p99Ms, 1), f(h.maxMs, 1), h.over100Ms],
+        ['GET /health, server idle (the floor)', r.idleHealth.samples, f(r.idleHealth.p50Ms, 1), f(r.idleHealth.p99Ms, 1), f(r.idleHealth.maxMs, 1), null],
+      ],
+      ['l', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `12 MP cutout latency with ${r.inFlight} in flight: median ${f(r.cutoutMedianMs)} ms. ` +
+      `Resident memory: ${f(m.startRssMB)} MB at start, ${f(m.idleRssMB)} MB idle after the photos, peak ${f(m.peakTwoInFlightMB)} MB with two 12 MP photos in flight${m.peakMeasured ? '' : ' (peak since start: the kernel refused to reset it)'}.`,
   ].join('\n');
 }

@@ -3,7 +3,7 @@
  * quality (bench/quality.ts), prints markdown tables and writes bench/results/.
  *
  * Flags:
- *   --only network|speed|phone|quality|compose|energy|server|touchup   one section (energy alone has no cutout or peer rows)
+ *   --only network|speed|phone|quality|compose|energy|server|responsiveness|touchup   one section (energy alone has no cutout or peer rows)
  *   --only fleet           the fleet (BullMQ on Redis) against the embedded queue: bench/fleet.ts,
  *                          written to results/fleet.json and fleet.md
  *   --quick                a smaller run (1 pass, 2 peer images, 5 composites)
@@ -22,6 +22,7 @@ import { runNetwork } from './network.ts';
 import { runPhone } from './phone.ts';
 import { runEnergy } from './energy.ts';
 import { runServerLoad } from './server-load.ts';
+import { runResponsiveness } from './responsiveness.ts';
 import { runFleetBench } from './fleet.ts';
 import { buildDataset, COMPOSITES, GROUND_TRUTH } from './dataset.ts';
 import { machineInfo } from './machine.ts';
@@ -33,7 +34,7 @@ import { resultsMarkdown, type BenchResults } from './report.ts';
 import { runSpeed } from './speed.ts';
 import { runTouchup } from './touchup.ts';
 
-const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server', 'touchup'] as const;
+const SECTIONS = ['network', 'speed', 'phone', 'quality', 'compose', 'energy', 'server', 'responsiveness', 'touchup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
@@ -150,6 +151,10 @@ export async function main(argv: string[]): Promise<BenchResults | undefined> {
     if (results.sections.includes('server')) {
       log('server under load (a child process on loopback)...');
       results.server = await runServerLoad({ log, quick: flags.quick });
+    }
+    if (results.sections.includes('responsiveness')) {
+      log('server responsiveness: GET /health every 20 ms while 12 MP cutouts run, and memory...');
+      results.responsiveness = await runResponsiveness({ log, quick: flags.quick });
     }
   } finally {
     await studio.close();

@@ -1,17 +1,14 @@
 /**
- * A bounded load on the studio server over loopback: the real server (`greenroom serve`) in a
+ * A bounded load on the studio server over loopback: the real server (`greenroom serve`, built) in a
  * child process, clients posting the ~1.5 MP speed photos to POST /v1/cutout with 1, 4 and 16
  * at once. Reports p50/p95 latency, images per minute, the 429s the server chose to send (its
  * in-flight limiter: 2 running, 8 waiting; clients honour Retry-After and retry), any other
  * error, and the server's peak RSS (VmHWM from /proc).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { buildSpeedSet } from './dataset.ts';
-import { ROOT_DIR, WORK_DIR } from './paths.ts';
+import { procMemory, startServer } from './serve-child.ts';
 import { quantile, round } from './stats.ts';
 
 export interface LoadLevel {
@@ -40,49 +37,12 @@ export interface ServerLoadResults {
 
 const LEVELS: Array<[clients: number, requests: number]> = [[1, 5], [4, 12], [16, 32]];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A /proc/<pid>/status memory field in MB: VmHWM (peak resident) or VmRSS (resident now). */
-function procMemory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 export async function runServerLoad(opts: { log?: (s: string) => void; quick?: boolean } = {}): Promise<ServerLoadResults> {
   const images = await buildSpeedSet();
   const bodies = images.map((i) => ({ name: path.basename(i.file), bytes: fs.readFileSync(i.file) }));
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-load-'));
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src', 'cli', 'main.ts'), 'serve', '--port', String(port)], {
-    cwd: ROOT_DIR,
-    env: { ...process.env, GREENROOM_DATA_DIR: dataDir, GREENROOM_RATE_LIMIT_PER_MIN: '100000' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (i > 600) throw new Error(`the server did not start: ${stderr.slice(-500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const startupMs = round(performance.now() - t0);
+  const server = await startServer();
+  const { url, child } = server;
+  const startupMs = round(server.startupMs);
   const startRssMB = round(procMemory(child.pid!, 'VmRSS'));
   const levels: LoadLevel[] = [];
   try {
@@ -130,9 +90,6 @@ export async function runServerLoad(opts: { log?: (s: string) => void; quick?: b
     }
     return { levels, peakRssMB: round(procMemory(child.pid!, 'VmHWM')), startRssMB, idleAfter20RssMB, startupMs };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    void WORK_DIR;
+    await server.stop();
   }
 }

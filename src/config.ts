@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   GREENROOM_CACHE_DIR: z.string().min(1).optional(),
   XDG_CACHE_HOME: z.string().min(1).optional(),
   GREENROOM_THREADS: positiveInt.optional(),
+  GREENROOM_PIXEL_WORKERS: positiveInt.optional(),
+  MALLOC_MMAP_THRESHOLD_: z.string().optional(),
   GREENROOM_MAX_PIXELS: positiveInt.optional(),
   GREENROOM_MODEL: z.string().min(1).optional(),
   GREENROOM_DATA_DIR: z.string().min(1).optional(),
@@ -75,6 +77,13 @@ export interface Config {
   readonly cacheDir: string;
   /** Threads for the network; defaults to every core this process may use. */
   readonly threads: number;
+  /** Worker threads of the pixel pool (refine, decontaminate, touch-up, compose); defaults to every core. */
+  readonly pixelWorkers: number;
+  /**
+   * Whether glibc was told to return large freed buffers to the system (MALLOC_MMAP_THRESHOLD_
+   * set, as `npm start` does): without it a server's idle memory stays near its peak.
+   */
+  readonly mallocTuned: boolean;
   /** Largest accepted image, in pixels (width x height), checked from the header before decoding. */
   readonly maxPixels: number;
   /** Model used when a call names none: $GREENROOM_MODEL, else models.json's default. */
@@ -161,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     cacheDir: e.GREENROOM_CACHE_DIR ?? path.join(cacheRoot, 'greenroom'),
     threads: e.GREENROOM_THREADS ?? os.availableParallelism(),
+    pixelWorkers: e.GREENROOM_PIXEL_WORKERS ?? os.availableParallelism(),
+    mallocTuned: e.MALLOC_MMAP_THRESHOLD_ !== undefined,
     maxPixels: e.GREENROOM_MAX_PIXELS ?? DEFAULT_MAX_PIXELS,
     defaultModel: e.GREENROOM_MODEL ?? loadManifest().default,
     dataDir: e.GREENROOM_DATA_DIR ?? path.join(dataRoot, 'greenroom'),

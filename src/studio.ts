@@ -13,9 +13,11 @@ import { GreenroomError } from './errors.ts';
 import { readInput, type ImageInput } from './image/read-input.ts';
 import { getModelSpec } from './models/manifest.ts';
 import { openOnnxSegmenter, type Segmenter } from './models/segmenter.ts';
+import { PixelPool } from './pixels/pool.ts';
 import { parseCutoutOptions, type CutoutOptionsInput } from './pipeline/cutout-options.ts';
 import { runCutout, type CutoutResult } from './pipeline/cutout.ts';
 import { runEdit, type EditResult } from './pipeline/edit.ts';
+import { CONVERT_FORMATS, runConvert, type ConvertOptions, type ConvertResult } from './pipeline/convert.ts';
 import { parseEditSpec, type EditSpecInput } from './pipeline/spec.ts';
 import type { Clock } from './pipeline/stages.ts';
 import { buildReceipt, estimateCutout, ledgerEntry, openEnergy, planWithinBudget, type BudgetPlan, type Energy, type LedgerOperation } from './energy/index.ts';
@@ -28,6 +30,8 @@ export interface StudioOptions {
   cacheDir?: string;
   /** Inference threads (default: every core). */
   threads?: number;
+  /** Worker threads for the per-pixel stages (default: every core). */
+  pixelWorkers?: number;
   /** Pixel limit for inputs (default 50 MP). */
   maxPixels?: number;
   /** Default model id (default "isnet"). */
@@ -65,11 +69,14 @@ export class Studio {
   readonly #factory: (modelId: string) => Promise<Segmenter>;
   readonly #clock: Clock | undefined;
   readonly energy: Energy;
+  /** The worker threads every per-pixel stage runs on, so the caller's thread only orchestrates. */
+  readonly pixels: PixelPool;
   #closed = false;
 
   private constructor(config: Config, options: StudioOptions, energy: Energy) {
     this.config = config;
     this.energy = energy;
+    this.pixels = new PixelPool(config.pixelWorkers);
     this.#clock = options.clock;
     this.#factory = options.segmenterFactory ?? ((id) => openOnnxSegmenter(getModelSpec(id), { cacheDir: config.cacheDir, threads: config.threads }));
   }
@@ -81,13 +88,19 @@ export class Studio {
       ...base,
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.pixelWorkers ? { pixelWorkers: options.pixelWorkers } : {}),
       ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
       ...(options.model ? { defaultModel: options.model } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
     const energy = options.energy ?? (await openEnergy(config));
     const studio = new Studio(config, options, energy);
-    await studio.segmenter(config.defaultModel);
+    try {
+      await Promise.all([studio.segmenter(config.defaultModel), studio.pixels.ready()]);
+    } catch (err) {
+      await studio.close();
+      throw err;
+    }
     return studio;
   }
 
@@ -112,7 +125,7 @@ export class Studio {
     const parsed = parseCutoutOptions(options);
     const segmenter = await this.segmenter(parsed.model ?? this.config.defaultModel);
     const bytes = await readInput(input);
-    const result = await runCutout(bytes, parsed, { segmenter, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
+    const result = await runCutout(bytes, parsed, { segmenter, pixels: this.pixels, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
     await this.#record(result, { operation: 'cutout', ...label }, input);
     return result;
   }
@@ -132,9 +145,22 @@ export class Studio {
       budget = await this.planBudget(bytes, job.energy.budgetJ, job.cutout.quality, EDIT_COMPOSE_CPU_SECONDS, segmenter.model.id);
       job.cutout.quality = budget.quality;
     }
-    const result = await runEdit(bytes, job, { segmenter, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
+    const result = await runEdit(bytes, job, { segmenter, pixels: this.pixels, limits: { maxPixels: this.config.maxPixels }, energy: this.#jobMeter(), ...(this.#clock ? { clock: this.#clock } : {}) });
     await this.#record(result, { operation: 'edit', ...label }, input);
     return budget ? { ...result, budget } : result;
+  }
+
+  /**
+   * The photo as JPEG, PNG or WebP (decoded as every input is: oriented, sRGB, HEIC included),
+   * optionally scaled down: for viewers that cannot read the original (HEIC in most browsers).
+   * No network runs, so no energy receipt is written.
+   */
+  async convert(input: ImageInput, options: Partial<ConvertOptions> = {}): Promise<ConvertResult> {
+    if (this.#closed) throw new GreenroomError('STUDIO_CLOSED', 'The studio was closed; open a new one.');
+    const format = options.format ?? 'jpeg';
+    if (!CONVERT_FORMATS.includes(format)) throw new GreenroomError('INVALID_OPTION', `format: expected one of ${CONVERT_FORMATS.join(', ')}, got ${String(format)}.`, { field: 'format' });
+    const bytes = await readInput(input);
+    return runConvert(bytes, { format, ...(options.quality ? { quality: options.quality } : {}), ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) }, { limits: { maxPixels: this.config.maxPixels }, pixels: this.pixels });
   }
 
   /**
@@ -179,6 +205,7 @@ export class Studio {
     const all = [...this.#segmenters.values()];
     this.#segmenters.clear();
     await Promise.all(all.map(async (s) => (await s.catch(() => undefined))?.close()));
+    await this.pixels.close();
     await this.energy.close();
   }
 }

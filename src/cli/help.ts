@@ -37,7 +37,7 @@ Environment:
 export const CUTOUT_USAGE = `Usage: greenroom cutout INPUT... [--out DIR] [options]
 
 Cuts the subject out of each INPUT and writes DIR/<name>.<ext>. A folder means every image
-in it (.jpg .jpeg .png .webp .avif .tif .tiff .gif, not recursive); a file named explicitly
+in it (.jpg .jpeg .png .webp .avif .heic .heif .tif .tiff .gif, not recursive); a file named explicitly
 is always attempted. Two inputs with the same name get -2, -3... suffixes. A failed input
 is reported and the run goes on; the exit code is 1 if any input failed.
 

@@ -8,7 +8,7 @@ import type { OutputFormat } from '../image/encode.ts';
 export const EXTENSIONS: Record<OutputFormat, string> = { png: 'png', webp: 'webp', avif: 'avif', jpeg: 'jpg' };
 
 /** File extensions a folder is expanded to (an explicitly named file is always attempted). */
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif']);
+export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.heic', '.heif', '.tif', '.tiff', '.gif']);
 
 const MAX_NAME_BYTES = 180;
 

@@ -1,5 +1,6 @@
 /** `greenroom serve [--port N] [--host H]`: the HTTP API (docs/API.md) until SIGINT or SIGTERM. */
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
 import { startServer } from '../server/server.ts';
 import { EXIT_OK, UsageError, withUsage } from './args.ts';
 import { SERVE_USAGE } from './help.ts';
@@ -30,6 +31,9 @@ export async function run(argv: string[]): Promise<number> {
   process.stderr.write('Loading the model...\n');
   const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}), ...(values['no-worker'] ? { noWorker: true } : {}) });
   process.stderr.write(`greenroom studio: open ${server.url} in your browser (API docs: ${server.url}/docs). Ctrl-C stops it.\n`);
+  if (process.platform === 'linux' && !loadConfig().mallocTuned) {
+    process.stderr.write('Tip: start with MALLOC_MMAP_THRESHOLD_=131072 (as npm start does) so memory freed after big photos goes back to the system (docs/DEPLOY.md).\n');
+  }
   // Keep running: the signal handlers close the server and exit.
   await new Promise<never>(() => {});
   return EXIT_OK;

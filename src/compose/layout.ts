@@ -9,6 +9,9 @@ import type { Box } from '../image/encode.ts';
 import type { LayoutJob } from '../pipeline/spec.ts';
 import { toPixels } from './lengths.ts';
 
+/** Room a floating shadow needs under the subject, as a fraction of the subject's height (shadow.ts casts it there). */
+export const FLOATING_GAP = 0.08;
+
 export interface Placement {
   /** The output frame. */
   width: number;

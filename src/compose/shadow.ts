@@ -18,6 +18,7 @@
 import type { Layer } from './place.ts';
 import { boxMean } from '../matte/box.ts';
 import { groundLine, type GroundLine } from './ground.ts';
+import { FLOATING_GAP } from './layout.ts';
 import type { ShadowMode } from '../pipeline/spec.ts';
 
 export interface ShadowParams {
@@ -46,8 +47,6 @@ const GROUND_FORESHORTENING = 0.35;
 /** Grid cell size is chosen so the subject spans about this many cells (a cell of about 8 px for a 2000 px frame). */
 const GRID_SPAN = 240;
 
-/** Room a floating shadow needs under the subject, as a fraction of the subject's height. */
-export const FLOATING_GAP = 0.08;
 
 interface Grid {
   /** Where the subject rests: the ground row under each cell column. */

@@ -182,8 +182,10 @@ export interface JobUsage {
 /** One job's stages on a shared accountant. */
 export class JobEnergy {
   readonly #accountant: EnergyAccountant;
-  readonly #ended: StageUsage[] = [];
+  /** Ended stages with the order they started in: the receipt lists them so, as the stage timings do. */
+  readonly #ended: Array<{ usage: StageUsage; started: number }> = [];
   readonly #open = new Set<StageHandle>();
+  #started = 0;
 
   constructor(accountant: EnergyAccountant) {
     this.#accountant = accountant;
@@ -192,12 +194,13 @@ export class JobEnergy {
   /** Starts a stage of this job. */
   start(stage: string, options: { weight?: number } = {}): StageHandle {
     const handle = this.#accountant.start(stage, options);
+    const started = this.#started++;
     this.#open.add(handle);
     return {
       end: () => {
         const wasOpen = this.#open.delete(handle);
         const usage = handle.end();
-        if (wasOpen) this.#ended.push(usage);
+        if (wasOpen) this.#ended.push({ usage, started });
         return usage;
       },
       pause: () => handle.pause(),
@@ -219,9 +222,9 @@ export class JobEnergy {
   finish(): JobUsage {
     for (const handle of [...this.#open]) {
       this.#open.delete(handle);
-      this.#ended.push(handle.end());
+      this.#ended.push({ usage: handle.end(), started: this.#started++ });
     }
-    const stages = [...this.#ended];
+    const stages = [...this.#ended].sort((a, b) => a.started - b.started).map((e) => e.usage);
     return {
       stages,
       cpuMs: stages.reduce((s, x) => s + x.cpuMs, 0),

@@ -5,6 +5,7 @@
  * for a shallow-depth-of-field look.
  */
 import sharp from 'sharp';
+import type { PixelRunner } from '../pixels/pool.ts';
 import { decodeImage, type DecodeLimits } from './decode.ts';
 
 export interface ImageBackgroundRequest {
@@ -15,10 +16,12 @@ export interface ImageBackgroundRequest {
   /** 0..1: 1 blurs with a sigma of 3% of the frame's shorter side. */
   blur: number;
   limits: DecodeLimits;
+  /** Decodes a HEIC background off the main thread. */
+  pixels?: PixelRunner;
 }
 
 export async function renderImageBackground(req: ImageBackgroundRequest): Promise<Uint8Array> {
-  const decoded = await decodeImage(req.bytes, req.limits);
+  const decoded = await decodeImage(req.bytes, req.limits, req.pixels);
   const { width, height } = req;
   const raw = { raw: { width: decoded.width, height: decoded.height, channels: 3 as const } };
   const sigma = req.blur * 0.03 * Math.min(width, height);

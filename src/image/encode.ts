@@ -50,49 +50,38 @@ export interface EncodedImage {
 
 const WHITE: Rgba = { r: 255, g: 255, b: 255, alpha: 1 };
 
+/**
+ * Every pixel operation here runs in libvips (off the main thread): the channels are joined, laid
+ * on a background colour or composited over a translucent one by sharp, never in a JS loop.
+ */
 export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
   const { width, height } = req;
-  const n = width * height;
   const alphaOnly = req.channels === 'alpha';
-  let pixels: Uint8Array;
-  let channels: 1 | 3 | 4;
   const background = req.background ?? (req.format === 'jpeg' && !alphaOnly ? WHITE : undefined);
+  const plane = (channels: 1 | 3 | 4) => ({ raw: { width, height, channels } }) as const;
+  const rgba = () => sharp(req.rgb, plane(3)).joinChannel(asBuffer(req.alpha), plane(1));
+  let image: sharp.Sharp;
+  let channels: 1 | 3 | 4;
   if (alphaOnly) {
-    pixels = req.alpha;
+    image = sharp(req.alpha, plane(1));
     channels = 1;
   } else if (background && (background.alpha >= 1 || req.format === 'jpeg')) {
-    // Composite here on the decontaminated colours: exact, and no alpha channel to encode.
-    pixels = new Uint8Array(n * 3);
-    const bg = [background.r, background.g, background.b];
-    for (let i = 0; i < n; i++) {
-      const a = req.alpha[i]! / 255;
-      for (let c = 0; c < 3; c++) pixels[i * 3 + c] = Math.round(req.rgb[i * 3 + c]! * a + bg[c]! * (1 - a));
-    }
+    // Laid on the colour from the decontaminated colours: exact, and no alpha channel to encode.
+    // (flatten runs before joinChannel within one pipeline: join first.)
+    const joined = await rgba().raw().toBuffer();
+    image = sharp(joined, plane(4)).flatten({ background: { r: background.r, g: background.g, b: background.b } });
     channels = 3;
+  } else if (background) {
+    // A translucent background colour: the cutout over it, as one RGBA layer.
+    const joined = await rgba().raw().toBuffer();
+    const under = { create: { width, height, channels: 4 as const, background: { r: background.r, g: background.g, b: background.b, alpha: background.alpha } } };
+    image = sharp(await sharp(under).composite([{ input: joined, raw: { width, height, channels: 4 } }]).raw().toBuffer(), plane(4));
+    channels = 4;
   } else {
-    pixels = new Uint8Array(n * 4);
-    const bg = background;
-    for (let i = 0; i < n; i++) {
-      const a = req.alpha[i]! / 255;
-      if (bg) {
-        // A translucent background colour: the cutout over it, as one RGBA layer.
-        const outA = a + bg.alpha * (1 - a);
-        const k = outA > 0 ? 1 / outA : 0;
-        pixels[i * 4] = Math.round((req.rgb[i * 3]! * a + bg.r * bg.alpha * (1 - a)) * k);
-        pixels[i * 4 + 1] = Math.round((req.rgb[i * 3 + 1]! * a + bg.g * bg.alpha * (1 - a)) * k);
-        pixels[i * 4 + 2] = Math.round((req.rgb[i * 3 + 2]! * a + bg.b * bg.alpha * (1 - a)) * k);
-        pixels[i * 4 + 3] = Math.round(outA * 255);
-      } else {
-        pixels[i * 4] = req.rgb[i * 3]!;
-        pixels[i * 4 + 1] = req.rgb[i * 3 + 1]!;
-        pixels[i * 4 + 2] = req.rgb[i * 3 + 2]!;
-        pixels[i * 4 + 3] = req.alpha[i]!;
-      }
-    }
+    image = sharp(await rgba().raw().toBuffer(), plane(4));
     channels = 4;
   }
 
-  let image = sharp(pixels, { raw: { width, height, channels } });
   let outW = width;
   let outH = height;
   if (req.region) {
@@ -117,13 +106,23 @@ export async function encodeCutout(req: EncodeRequest): Promise<EncodedImage> {
   return { data, format: req.format, mime: MIME_TYPES[req.format], width: outW, height: outH };
 }
 
+/** A Buffer over the same memory (shared or not): what sharp's joinChannel takes. */
+export function asBuffer(a: Uint8Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * PNG settings for cutouts and edits: level 4 without adaptive filtering: 47 ms at 1.5 MP vs 61 ms
+ * for level 6, files 0.8% larger; adaptive filtering makes them 40% smaller but takes 3x as long.
+ * At 12 MP the bench's phone section measures every level (bench/results).
+ */
+export const SHIPPED_PNG = { compressionLevel: 4, adaptiveFiltering: false } as const;
+
 /** The encoder settings for each format, shared by cutouts and edits. */
 function withFormat(image: sharp.Sharp, format: OutputFormat, q: number | undefined): sharp.Sharp {
   switch (format) {
     case 'png':
-      // Level 4 without adaptive filtering: 47 ms at 1.5 MP vs 61 ms for level 6, files 0.8% larger;
-      // adaptive filtering makes them 40% smaller but takes 3x as long.
-      return image.png({ compressionLevel: 4, adaptiveFiltering: false });
+      return image.png(SHIPPED_PNG);
     case 'webp':
       return image.webp({ quality: q ?? 90, alphaQuality: 100, effort: 4 });
     case 'avif':

@@ -6,19 +6,27 @@
  */
 import sharp from 'sharp';
 import { GreenroomError, isGreenroomError } from '../errors.ts';
-import { labelsFromRgba, type LabelMap } from '../matte/hints.ts';
-import { resizeBilinear } from '../matte/resample.ts';
+import type { LabelMap } from '../matte/hints.ts';
+import type { PixelRunner } from '../pixels/pool.ts';
 import { HINT_COLOR_TOLERANCE, sameShape, type ImageHints } from '../pipeline/hints-options.ts';
+import type { StageControl } from '../pipeline/stages.ts';
 import { decodeImage, type DecodedImage, type DecodeLimits } from './decode.ts';
+
+/** What decoding a hints image or a previous cutout needs: the limits, and the pool for its pixels. */
+export interface HintsImageIO {
+  limits: DecodeLimits;
+  pixels: PixelRunner;
+  control?: StageControl;
+}
 
 interface Size {
   width: number;
   height: number;
 }
 
-async function decodeFor(bytes: Uint8Array, limits: DecodeLimits, field: string, what: string, hints: boolean): Promise<DecodedImage> {
+async function decodeFor(bytes: Uint8Array, io: HintsImageIO, field: string, what: string, hints: boolean): Promise<DecodedImage> {
   try {
-    return await decodeImage(bytes, limits);
+    return await decodeImage(bytes, io.limits, io.pixels);
   } catch (err) {
     if (!isGreenroomError(err)) throw err;
     const message = `${field}: the ${what} cannot be used: ${err.message}`;
@@ -29,27 +37,19 @@ async function decodeFor(bytes: Uint8Array, limits: DecodeLimits, field: string,
 }
 
 /** The keep and erase labels of a hints image, scaled to the photo. */
-export async function decodeHintsImage(hints: ImageHints, photo: Size, limits: DecodeLimits, field = hints.field): Promise<LabelMap> {
-  const img = await decodeFor(hints.bytes, limits, `${field}.image`, 'hints image', true);
+export async function decodeHintsImage(hints: ImageHints, photo: Size, io: HintsImageIO, field = hints.field): Promise<LabelMap> {
+  const img = await decodeFor(hints.bytes, io, `${field}.image`, 'hints image', true);
   if (!sameShape(img.width, img.height, photo)) {
     throw new GreenroomError('INVALID_HINTS', `${field}.image: the hints image is ${img.width}x${img.height}, but the photo is ${photo.width}x${photo.height}, another shape; draw the hints on the photo (any size of the same shape).`, { field: `${field}.image`, reason: 'size', hints: { width: img.width, height: img.height }, photo });
   }
-  // Nearest neighbour: scaling must not blend the keep and erase colours into new ones.
-  const rgba = new Uint8Array(photo.width * photo.height * 4);
-  for (let y = 0; y < photo.height; y++) {
-    const sy = Math.min(img.height - 1, Math.floor(((y + 0.5) * img.height) / photo.height));
-    for (let x = 0; x < photo.width; x++) {
-      const sx = Math.min(img.width - 1, Math.floor(((x + 0.5) * img.width) / photo.width));
-      const s = sy * img.width + sx, o = (y * photo.width + x) * 4;
-      rgba[o] = img.rgb[s * 3]!;
-      rgba[o + 1] = img.rgb[s * 3 + 1]!;
-      rgba[o + 2] = img.rgb[s * 3 + 2]!;
-      rgba[o + 3] = img.alpha ? img.alpha[s]! : 255;
-    }
-  }
-  const labels = labelsFromRgba(rgba, photo.width, photo.height, hints.keep, hints.erase, HINT_COLOR_TOLERANCE);
+  // Nearest neighbour (in the pool): scaling must not blend the keep and erase colours into new ones.
+  const { labels, rgba } = await io.pixels.run(
+    'hintLabels',
+    { rgb: img.rgb, ...(img.alpha ? { alpha: img.alpha } : {}), width: img.width, height: img.height, photo: { width: photo.width, height: photo.height }, keep: hints.keep, erase: hints.erase, tolerance: HINT_COLOR_TOLERANCE },
+    io.control ? { control: io.control } : {},
+  );
   if (!labels) {
-    throw new GreenroomError('INVALID_HINTS', `${field}.image: no pixel is the keep colour (${hints.keepColor}) or the erase colour (${hints.eraseColor}); its commonest colours are ${commonColours(rgba).join(', ')}. Paint with those two colours, or name yours with keepColor and eraseColor.`, { field: `${field}.image`, reason: 'empty', keepColor: hints.keepColor, eraseColor: hints.eraseColor });
+    throw new GreenroomError('INVALID_HINTS', `${field}.image: no pixel is the keep colour (${hints.keepColor}) or the erase colour (${hints.eraseColor}); its commonest colours are ${commonColours(rgba!).join(', ')}. Paint with those two colours, or name yours with keepColor and eraseColor.`, { field: `${field}.image`, reason: 'empty', keepColor: hints.keepColor, eraseColor: hints.eraseColor });
   }
   return labels;
 }
@@ -71,21 +71,17 @@ function commonColours(rgba: Uint8Array): string[] {
  * The matte of a previous cutout, scaled to the photo: the alpha channel of a cutout with
  * transparency, or the grey level of a matte image (greenroom's channels=alpha output).
  */
-export async function decodeMatte(bytes: Uint8Array, photo: Size, limits: DecodeLimits, field = 'cutout.matte'): Promise<Uint8Array> {
-  const img = await decodeFor(bytes, limits, field, 'previous cutout', false);
+export async function decodeMatte(bytes: Uint8Array, photo: Size, io: HintsImageIO, field = 'cutout.matte'): Promise<Uint8Array> {
+  const img = await decodeFor(bytes, io, field, 'previous cutout', false);
   if (!sameShape(img.width, img.height, photo)) {
     throw new GreenroomError('INVALID_OPTION', `${field}: the previous cutout is ${img.width}x${img.height}, but the photo is ${photo.width}x${photo.height}, another shape; send the uncropped cutout of this photo.`, { field, reason: 'size', matte: { width: img.width, height: img.height }, photo });
   }
-  const n = img.width * img.height;
-  let matte: Uint8Array;
-  if (img.alpha) matte = img.alpha;
-  else if ((await sharp(bytes).metadata()).hasAlpha) matte = new Uint8Array(n).fill(255); // a cutout that kept everything
-  else {
-    // An opaque image is a matte drawn in grey.
-    matte = new Uint8Array(n);
-    for (let i = 0; i < n; i++) matte[i] = Math.round(0.2126 * img.rgb[i * 3]! + 0.7152 * img.rgb[i * 3 + 1]! + 0.0722 * img.rgb[i * 3 + 2]!);
-  }
-  if (img.width === photo.width && img.height === photo.height) return matte;
-  const scaled = resizeBilinear(Float32Array.from(matte), img.width, img.height, photo.width, photo.height);
-  return Uint8Array.from(scaled, (v) => Math.round(v));
+  // A cutout that kept everything has an alpha channel, all opaque; an opaque image is a matte drawn in grey.
+  const allOpaque = !img.alpha && (await sharp(bytes).metadata()).hasAlpha === true;
+  const { alpha } = await io.pixels.run(
+    'matteFromImage',
+    { rgb: img.rgb, ...(img.alpha ? { alpha: img.alpha } : {}), allOpaque, width: img.width, height: img.height, photo: { width: photo.width, height: photo.height } },
+    io.control ? { control: io.control } : {},
+  );
+  return alpha;
 }

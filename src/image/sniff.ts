@@ -3,12 +3,11 @@
  * file name or a client's content type, and can name a format it recognises but cannot decode.
  */
 
-export const SUPPORTED_INPUT_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif'] as const;
+export const SUPPORTED_INPUT_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'heic', 'tiff', 'gif'] as const;
 export type InputFormat = (typeof SUPPORTED_INPUT_FORMATS)[number];
 
 /** Formats recognised but refused, with the reason a user sees. */
 const REFUSED: Record<string, string> = {
-  heic: 'HEIC/HEIF (HEVC) images cannot be decoded by this build of sharp; export the photo as JPEG or PNG (on an iPhone: Settings > Camera > Formats > Most Compatible)',
   bmp: 'BMP is not supported; convert it to PNG',
   psd: 'Photoshop documents are not supported; export a PNG or JPEG',
   ico: 'icons are not supported; convert to PNG',
@@ -46,7 +45,8 @@ export function sniffFormat(bytes: Uint8Array): Sniffed {
   const brands = isoBmffBrands(b);
   if (brands.length > 0) {
     if (brands.includes('avif') || brands.includes('avis')) return { kind: 'supported', format: 'avif' };
-    if (brands.some((x) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(x))) return refused('heic');
+    // HEIC (HEVC inside a HEIF container), and other HEIF that libheif decodes
+    if (brands.some((x) => ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(x))) return { kind: 'supported', format: 'heic' };
     if (brands.includes('jp2 ')) return refused('jp2');
   }
   if (ascii(b, 0, 2) === 'BM') return refused('bmp');

@@ -42,3 +42,19 @@ export function cropRegion(box: Box, margin: Margin): Box {
   const top = px(margin.top, box.height), bottom = px(margin.bottom, box.height);
   return { x: box.x - left, y: box.y - top, width: box.width + left + right, height: box.height + top + bottom };
 }
+
+/** The union of boxes (null when all are). */
+export function unionBoxes(boxes: Array<Box | null>): Box | null {
+  let out: Box | null = null;
+  for (const b of boxes) {
+    if (!b) continue;
+    if (!out) {
+      out = { ...b };
+      continue;
+    }
+    const x0 = Math.min(out.x, b.x), y0 = Math.min(out.y, b.y);
+    const x1 = Math.max(out.x + out.width, b.x + b.width), y1 = Math.max(out.y + out.height, b.y + b.height);
+    out = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  }
+  return out;
+}

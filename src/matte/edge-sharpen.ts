@@ -19,7 +19,37 @@
  * beyond the two accumulation passes touches only the uncertain band.
  */
 import { boxMean } from './box.ts';
+import { forEachSpan, TILE_ZERO, type TileMap } from './tiles.ts';
 import type { RgbImage } from './types.ts';
+
+/**
+ * Sharpening only part of the frame: the work tiles of `tiles` (the alpha plane need hold values
+ * only there) and, of those, the rows [y0, y1), written to `out` at index i - y0 * width. Every
+ * window the result reads lies within sharpenReach(options) of a mixed tile.
+ */
+export interface SharpenRegion {
+  tiles: TileMap;
+  y0: number;
+  y1: number;
+  out: Float32Array;
+}
+
+/** Grid cell size for a window radius: about a third of the window, never single pixels. */
+function cellSize(radius: number): number {
+  return Math.max(2, Math.round(radius / 3));
+}
+
+/** How far (pixels) the local colours of a band pixel are read from: work tiles must reach this far around mixed ones. */
+export function sharpenReach(options: Pick<SharpenOptions, 'radius'>): number {
+  const f = cellSize(options.radius);
+  return (Math.ceil(options.radius / f) + 3) * f;
+}
+
+/** Rows above and below [y0, y1) whose pixels feed the result: the reach gate's distance and the windows. */
+function sharpenMargin(options: SharpenOptions): number {
+  const f = cellSize(options.radius);
+  return 2 * (options.reach ?? 0) + sharpenReach(options) + 2 * f;
+}
 
 export interface SharpenOptions {
   /** Window radius in pixels for the local F and B colours: about the width of the blurred edge. */
@@ -75,7 +105,8 @@ export const REACH_IN_RADII = 6;
 class MeanGrid {
   readonly gw: number;
   readonly gh: number;
-  readonly counts: Float32Array;
+  /** Cell column of each pixel column. */
+  readonly colCell: Int32Array;
   constructor(
     readonly width: number,
     readonly height: number,
@@ -83,62 +114,160 @@ class MeanGrid {
   ) {
     this.gw = Math.ceil(width / factor);
     this.gh = Math.ceil(height / factor);
-    this.counts = new Float32Array(this.gw * this.gh);
-    for (let cy = 0; cy < this.gh; cy++) {
-      const h = Math.min(factor, height - cy * factor);
-      for (let cx = 0; cx < this.gw; cx++) this.counts[cy * this.gw + cx] = h * Math.min(factor, width - cx * factor);
-    }
+    this.colCell = new Int32Array(width);
+    for (let x = 0; x < width; x++) this.colCell[x] = Math.floor(x / factor);
+  }
+  /** Pixels in cell (cx, cy) (edge cells may be partial). */
+  count(cx: number, cy: number): number {
+    const f = this.factor;
+    return Math.min(f, this.height - cy * f) * Math.min(f, this.width - cx * f);
   }
   cellOf(x: number, y: number): number {
-    return Math.floor(y / this.factor) * this.gw + Math.floor(x / this.factor);
-  }
-  planes(n: number): Float32Array[] {
-    return Array.from({ length: n }, () => new Float32Array(this.gw * this.gh));
+    return Math.floor(y / this.factor) * this.gw + this.colCell[x]!;
   }
   /**
-   * Per-cell sums to window means (box of `radius` pixels), in place of the sums, over the cells
-   * of `box` (grown by the window; cells outside keep their sums, which nobody reads).
+   * Per-cell sums to window means (a box of `radius` pixels, clipped at the frame), in place, for
+   * values [from, to) of `cells` (STRIDE values per cell, cell rows [cy0, cy1) only, the first at
+   * index 0), at the cells `near` marks in those rows. Cells not marked hold sums of 0. Work in
+   * proportion to the marked cells, not to the grid.
    */
-  smooth(planes: Float32Array[], radius: number, box: { x0: number; y0: number; x1: number; y1: number }): Float32Array[] {
+  smooth(cells: Float32Array, cy0: number, cy1: number, from: number, to: number, radius: number, tall: Uint8Array, tallRuns: Int32Array[], nearRuns: Int32Array[], scratch: Float32Array): void {
+    const { gw } = this;
     const r = Math.max(1, Math.round(radius / this.factor));
-    const x0 = Math.max(0, box.x0 - r), y0 = Math.max(0, box.y0 - r);
-    const x1 = Math.min(this.gw, box.x1 + r), y1 = Math.min(this.gh, box.y1 + r);
-    const w = x1 - x0, h = y1 - y0;
-    return planes.map((p) => {
-      const sub = new Float32Array(w * h);
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sub[y * w + x] = p[(y0 + y) * this.gw + x0 + x]! / this.counts[(y0 + y) * this.gw + x0 + x]!;
-      const mean = boxMean(sub, w, h, r);
-      for (let y = 0; y < h; y++) p.set(mean.subarray(y * w, (y + 1) * w), (y0 + y) * this.gw + x0);
-      return p;
-    });
-  }
-  /** Writes into `out` the planes' values at pixel (x, y). */
-  sample(planes: Float32Array[], x: number, y: number, out: Float64Array): void {
-    const fx = Math.min(Math.max((x + 0.5) / this.factor - 0.5, 0), this.gw - 1);
-    const fy = Math.min(Math.max((y + 0.5) / this.factor - 0.5, 0), this.gh - 1);
-    const x0 = Math.floor(fx), y0 = Math.floor(fy);
-    const x1 = Math.min(x0 + 1, this.gw - 1), y1 = Math.min(y0 + 1, this.gh - 1);
-    const wx = fx - x0, wy = fy - y0;
-    const c00 = y0 * this.gw + x0, c01 = y0 * this.gw + x1, c10 = y1 * this.gw + x0, c11 = y1 * this.gw + x1;
-    const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
-    for (let p = 0; p < planes.length; p++) {
-      const m = planes[p]!;
-      out[p] = m[c00]! * w00 + m[c01]! * w01 + m[c10]! * w10 + m[c11]! * w11;
+    const n = to - from;
+    const sum = new Float64Array(n);
+    // Horizontal window means (of each cell's sum over its pixel count) at the cells within r rows
+    // of a marked one (`tall`: the marked cells grown up and down by r)...
+    const horizontal = scratch;
+    for (let y = cy0; y < cy1; y++) {
+      const runs = tallRuns[y]!;
+      const local = (y - cy0) * gw;
+      for (let j = 0; j < runs.length; j += 2) {
+        const x = runs[j]!, end = runs[j + 1]! - 1;
+        const at = (k: number) => (local + k) * STRIDE + from;
+        sum.fill(0);
+        for (let k = Math.max(0, x - r), hi = Math.min(gw - 1, x + r); k <= hi; k++) {
+          const inv = 1 / this.count(k, y);
+          for (let p = 0; p < n; p++) sum[p] += cells[at(k) + p]! * inv;
+        }
+        for (let c = x; c <= end; c++) {
+          if (c > x) {
+            const enter = c + r, leave = c - r - 1;
+            if (enter < gw) {
+              const inv = 1 / this.count(enter, y);
+              for (let p = 0; p < n; p++) sum[p] += cells[at(enter) + p]! * inv;
+            }
+            if (leave >= 0) {
+              const inv = 1 / this.count(leave, y);
+              for (let p = 0; p < n; p++) sum[p] -= cells[at(leave) + p]! * inv;
+            }
+          }
+          const k = 1 / (Math.min(gw - 1, c + r) - Math.max(0, c - r) + 1);
+          for (let p = 0; p < n; p++) horizontal[(local + c) * n + p] = sum[p]! * k;
+        }
+      }
     }
+    // ...then vertical ones, by running sums down the columns (rows added and removed only where
+    // they hold horizontal means), read out at the marked cells.
+    const column = new Float64Array(gw * n);
+    const addRow = (y: number, sign: number) => {
+      const runs = tallRuns[y]!;
+      const base = (y - cy0) * gw * n;
+      for (let j = 0; j < runs.length; j += 2) for (let q = runs[j]! * n, end = runs[j + 1]! * n; q < end; q++) column[q] += sign * horizontal[base + q]!;
+    };
+    for (let y = cy0; y < Math.min(cy0 + r, cy1); y++) addRow(y, 1);
+    for (let y = cy0; y < cy1; y++) {
+      if (y + r < cy1) addRow(y + r, 1);
+      if (y - r - 1 >= cy0) addRow(y - r - 1, -1);
+      const runs = nearRuns[y]!;
+      if (!runs.length) continue;
+      const k = 1 / (Math.min(cy1 - 1, y + r, this.gh - 1) - Math.max(cy0, y - r) + 1);
+      const local = (y - cy0) * gw;
+      for (let j = 0; j < runs.length; j += 2) {
+        for (let c = runs[j]!; c < runs[j + 1]!; c++) for (let p = 0; p < n; p++) cells[(local + c) * STRIDE + from + p] = column[c * n + p]! * k;
+      }
+    }
+    void tall;
+  }
+  /** Per pixel column, the two cell columns it is read between and the weight of the right one. */
+  columnWeights(): { left: Int32Array; right: Int32Array; wx: Float64Array } {
+    const { width, gw, factor } = this;
+    const left = new Int32Array(width), right = new Int32Array(width), wx = new Float64Array(width);
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) / factor - 0.5, 0), gw - 1);
+      left[x] = Math.floor(fx);
+      right[x] = Math.min(left[x]! + 1, gw - 1);
+      wx[x] = fx - left[x]!;
+    }
+    return { left, right, wx };
   }
 }
 
-/** A cell mask grown by `r` cells each way (a square window). */
-function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+/**
+ * Values per cell of the grid, interleaved so that one pixel's reads touch four cache lines:
+ * the background sums or means (weight, r, g, b, sum of squares), the same for the foreground,
+ * and the reach gate.
+ */
+const STRIDE = 11;
+const B = 0, F = 5, GATE = 10;
+
+/** A cell mask grown by `r` cells up and down. */
+function dilateColumns(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let x = 0; x < w; x++) {
+    let done = -1;
+    for (let y = 0; y < h; y++) {
+      if (!mask[y * w + x]) continue;
+      const end = Math.min(h - 1, y + r);
+      for (let k = Math.max(y - r, 0, done + 1); k <= end; k++) out[k * w + x] = 1;
+      done = end;
+    }
+  }
+  return out;
+}
+
+/** Per cell row, the runs [x0, x1, ...] of marked cells. */
+function cellRuns(mask: Uint8Array, w: number, h: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let y = 0; y < h; y++) {
+    const row: number[] = [];
+    for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
+      let end = x;
+      while (end + 1 < w && mask[y * w + end + 1]) end++;
+      row.push(x, end + 1);
+      x = end;
+    }
+    out.push(Int32Array.from(row));
+  }
+  return out;
+}
+
+/**
+ * A cell mask grown by `r` cells each way (a square window). (Until 2026-12 the running end of
+ * each row's last window was off by one, leaving one-cell gaps at the rim of the grown ring, in
+ * places that depended on cells far away.)
+ */
+export function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
   const across = new Uint8Array(mask.length);
   for (let y = 0; y < h; y++) {
-    let last = -Infinity;
-    for (let x = 0; x < w; x++) if (mask[y * w + x]) for (let k = Math.max(x - r, 0, last + 1); k <= Math.min(w - 1, x + r); k++, last = k) across[y * w + k] = 1;
+    let done = -1; // cells up to here are already set in this row
+    for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
+      const end = Math.min(w - 1, x + r);
+      for (let k = Math.max(x - r, 0, done + 1); k <= end; k++) across[y * w + k] = 1;
+      done = end;
+    }
   }
   const out = new Uint8Array(mask.length);
   for (let x = 0; x < w; x++) {
-    let last = -Infinity;
-    for (let y = 0; y < h; y++) if (across[y * w + x]) for (let k = Math.max(y - r, 0, last + 1); k <= Math.min(h - 1, y + r); k++, last = k) out[k * w + x] = 1;
+    let done = -1;
+    for (let y = 0; y < h; y++) {
+      if (!across[y * w + x]) continue;
+      const end = Math.min(h - 1, y + r);
+      for (let k = Math.max(y - r, 0, done + 1); k <= end; k++) out[k * w + x] = 1;
+      done = end;
+    }
   }
   return out;
 }
@@ -147,16 +276,16 @@ function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
  * Per cell, how freely alpha may move: 1 within `reach` cells of a cell holding confident
  * background, fading to 0 at twice that (chamfer distance on the grid, two passes).
  */
-function reachGate(background: Uint8Array, w: number, h: number, reach: number): Float32Array {
+function reachGate(background: Uint8Array, w: number, h: number, reach: number, y0 = 0, y1 = h): Float32Array {
   const d = new Float32Array(w * h);
-  for (let i = 0; i < d.length; i++) d[i] = background[i] ? 0 : 1e9;
+  for (let i = y0 * w; i < y1 * w; i++) d[i] = background[i] ? 0 : 1e9;
   const D = Math.SQRT2;
-  for (let y = 0; y < h; y++) {
+  for (let y = y0; y < y1; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       let v = d[i]!;
       if (x > 0) v = Math.min(v, d[i - 1]! + 1);
-      if (y > 0) {
+      if (y > y0) {
         v = Math.min(v, d[i - w]! + 1);
         if (x > 0) v = Math.min(v, d[i - w - 1]! + D);
         if (x < w - 1) v = Math.min(v, d[i - w + 1]! + D);
@@ -164,12 +293,12 @@ function reachGate(background: Uint8Array, w: number, h: number, reach: number):
       d[i] = v;
     }
   }
-  for (let y = h - 1; y >= 0; y--) {
+  for (let y = y1 - 1; y >= y0; y--) {
     for (let x = w - 1; x >= 0; x--) {
       const i = y * w + x;
       let v = d[i]!;
       if (x < w - 1) v = Math.min(v, d[i + 1]! + 1);
-      if (y < h - 1) {
+      if (y < y1 - 1) {
         v = Math.min(v, d[i + w]! + 1);
         if (x < w - 1) v = Math.min(v, d[i + w + 1]! + D);
         if (x > 0) v = Math.min(v, d[i + w - 1]! + D);
@@ -178,142 +307,167 @@ function reachGate(background: Uint8Array, w: number, h: number, reach: number):
     }
   }
   const r = Math.max(1, reach);
-  for (let i = 0; i < d.length; i++) d[i] = Math.min(1, Math.max(0, (2 * r - d[i]!) / r));
+  for (let i = y0 * w; i < y1 * w; i++) d[i] = Math.min(1, Math.max(0, (2 * r - d[i]!) / r));
   return d;
 }
 
-/** Returns a new plane: `alpha` moved toward the colour evidence inside the uncertain band. */
-export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: SharpenOptions): Float32Array {
-  const out = Float32Array.from(alpha);
+/**
+ * `alpha` moved toward the colour evidence inside the uncertain band: a new plane, or with a
+ * region, the region's rows written to its `out` (returned).
+ */
+export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: SharpenOptions, region?: SharpenRegion): Float32Array {
+  const { width, height, data } = image;
+  const y0 = region ? region.y0 : 0, y1 = region ? region.y1 : height;
+  const out = region ? region.out : Float32Array.from(alpha);
+  const offset = y0 * width;
+  /** Calls visit(x0, x1, y) for the computed pixels of rows [ya, yb). */
+  const rows = (ya: number, yb: number, visit: (x0: number, x1: number, y: number) => void) => {
+    ya = Math.max(0, ya);
+    yb = Math.min(height, yb);
+    if (region) forEachSpan(region.tiles, width, ya, yb, visit);
+    else for (let y = ya; y < yb; y++) visit(0, width, y);
+  };
+  // With a region, the pixels it computes start as they are.
+  if (region) rows(y0, y1, (x0, x1, y) => out.set(alpha.subarray(y * width + x0, y * width + x1), y * width + x0 - offset));
   const band = options.band ?? 0.01;
   if (options.strength <= 0) return out;
-  const { width, height, data } = image;
   // Cells of about a third of the window, never single pixels: box-filtering ten full-resolution
   // planes cost 300 ms at 1.5 MP.
-  const grid = new MeanGrid(width, height, Math.max(2, Math.round(options.radius / 3)));
-  const { gw, gh, factor: f } = grid;
+  const grid = new MeanGrid(width, height, cellSize(options.radius));
+  const { gw, gh, factor: f, colCell } = grid;
+  const k255 = 1 / 255;
+  // The cell rows whose flags can matter to rows [y0, y1).
+  const margin = region ? sharpenMargin(options) : 0;
+  const cy0 = Math.max(0, Math.floor((y0 - margin) / f)), cy1 = Math.min(gh, Math.ceil((y1 + margin) / f));
 
   // Only cells within the window of a band pixel need local colours: a ring along the outline.
   const inBand = new Uint8Array(gw * gh);
   const background = new Uint8Array(gw * gh);
-  for (let y = 0; y < height; y++) {
+  let anyBand = false;
+  rows(cy0 * f, cy1 * f, (x0, x1, y) => {
     const row = Math.floor(y / f) * gw;
-    for (let x = 0; x < width; x++) {
-      const a = alpha[y * width + x]!;
-      if (a > band && a < 1 - band) inBand[row + Math.floor(x / f)] = 1;
-      if (a < 0.05) background[row + Math.floor(x / f)] = 1;
+    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
+      const a = alpha[i]!;
+      if (a > band && a < 1 - band) {
+        inBand[row + colCell[x]!] = 1;
+        anyBand = true;
+      }
+      if (a < 0.05) background[row + colCell[x]!] = 1;
     }
-  }
-  if (!inBand.includes(1)) return out;
+  });
+  if (!anyBand) return out;
+  if (region) markBackgroundTiles(region.tiles, background, grid, width, height, cy0, cy1);
   const reach = options.reach ?? 0;
-  const gate = reach > 0 ? [reachGate(background, gw, gh, reach / f)] : undefined;
-  const gateAt = new Float64Array(1);
-  /** How freely alpha may move at (x, y): the reach gate, interpolated. */
-  const freedom = (x: number, y: number): number => {
-    if (!gate) return 1;
-    grid.sample(gate, x, y, gateAt);
-    return gateAt[0]!;
-  };
+  // The grid's values, for the cell rows [cy0, cy1) only (local row 0 is cy0).
+  const cells = new Float32Array((cy1 - cy0) * gw * STRIDE);
+  const gate = reach > 0 ? reachGate(background, gw, gh, reach / f, cy0, cy1) : undefined;
   const near = dilate(inBand, gw, gh, Math.ceil(options.radius / f) + 1);
-  const box = { x0: gw, y0: gh, x1: 0, y1: 0 };
-  for (let cy = 0; cy < gh; cy++) {
-    for (let cx = 0; cx < gw; cx++) {
-      if (!near[cy * gw + cx]) continue;
-      box.x0 = Math.min(box.x0, cx);
-      box.y0 = Math.min(box.y0, cy);
-      box.x1 = Math.max(box.x1, cx + 1);
-      box.y1 = Math.max(box.y1, cy + 1);
-    }
+  const nearRuns = cellRuns(near, gw, gh);
+  const r = Math.max(1, Math.round(options.radius / f));
+  const tall = dilateColumns(near, gw, gh, r);
+  const tallRuns = cellRuns(tall, gw, gh);
+  for (let cy = cy0; cy < cy1; cy++) {
+    const runs = nearRuns[cy]!;
+    for (let j = 0; j < runs.length; j += 2) for (let c = runs[j]!; c < runs[j + 1]!; c++) cells[((cy - cy0) * gw + c) * STRIDE + GATE] = gate ? gate[cy * gw + c]! : 1;
   }
+  const scratch = new Float32Array((cy1 - cy0) * gw * 5);
   /** Calls visit(x0, x1, y) for each run of pixels of row y inside near cells. */
   const spans = (visit: (x0: number, x1: number, y: number) => void) => {
-    for (let y = 0; y < height; y++) {
-      const row = Math.floor(y / f) * gw;
-      for (let cx = 0; cx < gw; cx++) {
-        if (!near[row + cx]) continue;
-        let end = cx;
-        while (end + 1 < gw && near[row + end + 1]) end++;
-        visit(cx * f, Math.min(width, (end + 1) * f), y);
-        cx = end;
-      }
+    for (let y = cy0 * f, yEnd = Math.min(height, cy1 * f); y < yEnd; y++) {
+      const runs = nearRuns[Math.floor(y / f)]!;
+      for (let k = 0; k < runs.length; k += 2) visit(runs[k]! * f, Math.min(width, runs[k + 1]! * f), y);
     }
   };
 
   // Pass 1: the background colour, weighted by (1 - alpha)^2, and its spread.
-  const bSums = grid.planes(5);
-  const [bw, br, bg, bb, bq] = bSums as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   spans((x0, x1, y) => {
-    const row = Math.floor(y / f) * gw;
-    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
-      const k = (1 - alpha[i]!) * (1 - alpha[i]!);
-      const r = data[i * 3]! / 255, g = data[i * 3 + 1]! / 255, b = data[i * 3 + 2]! / 255;
-      const c = row + Math.floor(x / f);
-      bw[c]! += k;
-      br[c]! += k * r;
-      bg[c]! += k * g;
-      bb[c]! += k * b;
-      bq[c]! += k * (r * r + g * g + b * b);
+    const row = (Math.floor(y / f) - cy0) * gw;
+    for (let x = x0, i = y * width + x0, p = i * 3; x < x1; x++, i++, p += 3) {
+      const o = 1 - alpha[i]!;
+      const k = o * o;
+      const r = data[p]! * k255, g = data[p + 1]! * k255, b = data[p + 2]! * k255;
+      const c = (row + colCell[x]!) * STRIDE + B;
+      cells[c] += k;
+      cells[c + 1] += k * r;
+      cells[c + 2] += k * g;
+      cells[c + 3] += k * b;
+      cells[c + 4] += k * (r * r + g * g + b * b);
     }
   });
-  const bMeans = grid.smooth(bSums, options.radius, box);
+  grid.smooth(cells, cy0, cy1, B, B + 5, options.radius, tall, tallRuns, nearRuns, scratch);
 
   // Pass 2: the foreground colour, weighted by alpha x distance from the local background.
-  const fSums = grid.planes(5);
-  const [fw, fr, fg, fb, fq] = fSums as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   // The background colour of each pixel's own cell (interpolating it changed nothing measurable
   // and cost a third of the time).
-  const [mbw, mbr, mbg, mbb] = bMeans as [Float32Array, Float32Array, Float32Array, Float32Array];
   spans((x0, x1, y) => {
-    const row = Math.floor(y / f) * gw;
-    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
+    const row = (Math.floor(y / f) - cy0) * gw;
+    for (let x = x0, i = y * width + x0, p = i * 3; x < x1; x++, i++, p += 3) {
       const a = alpha[i]!;
       if (a < 0.002) continue;
-      const cell = row + Math.floor(x / f);
-      const sw = mbw[cell]!;
+      const c = (row + colCell[x]!) * STRIDE;
+      const sw = cells[c + B]!;
       if (sw < 1e-6) continue;
-      const r = data[i * 3]! / 255, g = data[i * 3 + 1]! / 255, b = data[i * 3 + 2]! / 255;
-      const dr = r - mbr[cell]! / sw, dg = g - mbg[cell]! / sw, db = b - mbb[cell]! / sw;
+      const r = data[p]! * k255, g = data[p + 1]! * k255, b = data[p + 2]! * k255;
+      const dr = r - cells[c + B + 1]! / sw, dg = g - cells[c + B + 2]! / sw, db = b - cells[c + B + 3]! / sw;
       const w = a * (dr * dr + dg * dg + db * db);
-      fw[cell]! += w;
-      fr[cell]! += w * r;
-      fg[cell]! += w * g;
-      fb[cell]! += w * b;
-      fq[cell]! += w * (r * r + g * g + b * b);
+      cells[c + F] += w;
+      cells[c + F + 1] += w * r;
+      cells[c + F + 2] += w * g;
+      cells[c + F + 3] += w * b;
+      cells[c + F + 4] += w * (r * r + g * g + b * b);
     }
   });
-  const fMeans = grid.smooth(fSums, options.radius, box);
+  grid.smooth(cells, cy0, cy1, F, F + 5, options.radius, tall, tallRuns, nearRuns, scratch);
 
-  // Per pixel of the band: the two-colour alpha, trusted as far as F and B are told apart.
-  const bs = new Float64Array(5);
-  const fs = new Float64Array(5);
+  // Per pixel of the band: the two-colour alpha, trusted as far as F and B are told apart. The
+  // grid is read bilinearly: once per row between its two cell rows (for the span's cells), then
+  // per pixel between two cells.
   const gain = options.fallbackGain ?? 1;
   const penalty = options.texturePenalty ?? 4;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
+  const strength = options.strength;
+  const { left, right, wx } = grid.columnWeights();
+  const rowValues = new Float64Array(gw * STRIDE);
+  rows(y0, y1, (x0, x1, y) => {
+    // the values interpolated down to this row, at the cells the span reads
+    const fy = Math.min(Math.max((y + 0.5) / f - 0.5, 0), gh - 1);
+    const top = Math.floor(fy), bottom = Math.min(top + 1, gh - 1), wy = fy - top;
+    for (let c = left[x0]!, cEnd = right[x1 - 1]!; c <= cEnd; c++) {
+      const t = ((top - cy0) * gw + c) * STRIDE, b = ((bottom - cy0) * gw + c) * STRIDE, o = c * STRIDE;
+      for (let p = 0; p < STRIDE; p++) rowValues[o + p] = cells[t + p]! + (cells[b + p]! - cells[t + p]!) * wy;
+    }
+    for (let x = x0, i = y * width + x0; x < x1; x++, i++) {
       const a = alpha[i]!;
       if (!(a > band && a < 1 - band)) continue;
-      grid.sample(bMeans, x, y, bs);
-      grid.sample(fMeans, x, y, fs);
-      if (bs[0]! < 1e-6 || fs[0]! < 1e-9) {
+      const l = left[x]! * STRIDE, r = right[x]! * STRIDE, w = wx[x]!;
+      // How freely alpha may move here: the reach gate.
+      const freedom = rowValues[l + GATE]! + (rowValues[r + GATE]! - rowValues[l + GATE]!) * w;
+      const sB = rowValues[l + B]! + (rowValues[r + B]! - rowValues[l + B]!) * w;
+      const sF = rowValues[l + F]! + (rowValues[r + F]! - rowValues[l + F]!) * w;
+      if (sB < 1e-6 || sF < 1e-9) {
         // one side never seen nearby: no colour evidence
-        if (gain !== 1) out[i] = a + freedom(x, y) * options.strength * (Math.min(1, Math.max(0, (a - 0.5) * gain + 0.5)) - a);
+        if (gain !== 1) out[i - offset] = a + freedom * strength * (Math.min(1, Math.max(0, (a - 0.5) * gain + 0.5)) - a);
         continue;
       }
-      const Br = bs[1]! / bs[0]!, Bg = bs[2]! / bs[0]!, Bb = bs[3]! / bs[0]!;
-      const Fr = fs[1]! / fs[0]!, Fg = fs[2]! / fs[0]!, Fb = fs[3]! / fs[0]!;
-      const varB = Math.max(0, bs[4]! / bs[0]! - (Br * Br + Bg * Bg + Bb * Bb));
-      const varF = Math.max(0, fs[4]! / fs[0]! - (Fr * Fr + Fg * Fg + Fb * Fb));
+      const iB = 1 / sB, iF = 1 / sF;
+      const Br = (rowValues[l + B + 1]! + (rowValues[r + B + 1]! - rowValues[l + B + 1]!) * w) * iB;
+      const Bg = (rowValues[l + B + 2]! + (rowValues[r + B + 2]! - rowValues[l + B + 2]!) * w) * iB;
+      const Bb = (rowValues[l + B + 3]! + (rowValues[r + B + 3]! - rowValues[l + B + 3]!) * w) * iB;
+      const Bq = (rowValues[l + B + 4]! + (rowValues[r + B + 4]! - rowValues[l + B + 4]!) * w) * iB;
+      const Fr = (rowValues[l + F + 1]! + (rowValues[r + F + 1]! - rowValues[l + F + 1]!) * w) * iF;
+      const Fg = (rowValues[l + F + 2]! + (rowValues[r + F + 2]! - rowValues[l + F + 2]!) * w) * iF;
+      const Fb = (rowValues[l + F + 3]! + (rowValues[r + F + 3]! - rowValues[l + F + 3]!) * w) * iF;
+      const Fq = (rowValues[l + F + 4]! + (rowValues[r + F + 4]! - rowValues[l + F + 4]!) * w) * iF;
+      const varB = Math.max(0, Bq - (Br * Br + Bg * Bg + Bb * Bb));
+      const varF = Math.max(0, Fq - (Fr * Fr + Fg * Fg + Fb * Fb));
       const dr = Fr - Br, dg = Fg - Bg, db = Fb - Bb;
       const d2 = dr * dr + dg * dg + db * db;
-      const ir = data[i * 3]! / 255 - Br, ig = data[i * 3 + 1]! / 255 - Bg, ib = data[i * 3 + 2]! / 255 - Bb;
+      const ir = data[i * 3]! * k255 - Br, ig = data[i * 3 + 1]! * k255 - Bg, ib = data[i * 3 + 2]! * k255 - Bb;
       let ac = (ir * dr + ig * dg + ib * db) / (d2 + 1e-6);
       ac = ac < 0 ? 0 : ac > 1 ? 1 : ac;
       // F and B must differ by more than their own spread, and visibly.
       const conf = d2 / (d2 + penalty * (varF + varB) + 0.0025);
       const prior = gain === 1 ? a : Math.min(1, Math.max(0, (a - 0.5) * gain + 0.5));
-      let move = options.strength * (conf * ac + (1 - conf) * prior - a);
-      move *= freedom(x, y);
+      let move = strength * (conf * ac + (1 - conf) * prior - a) * freedom;
       // Toward the nearer of 0 and 1 the evidence moves alpha freely; away from it, as far as the
       // network was unsure (8a(1-a): a pixel it gave 0.98 moves at most 0.16), so an interior whose
       // colours happen to match the background nearby is not carved out.
@@ -322,8 +476,23 @@ export function sharpenEdges(image: RgbImage, alpha: Float32Array, options: Shar
         if (move > limit) move = limit;
         else if (move < -limit) move = -limit;
       }
-      out[i] = a + move;
+      out[i - offset] = a + move;
+    }
+  });
+  return out;
+}
+
+/** Cells overlapping a transparent tile hold confident background (the scan reads only work tiles). */
+function markBackgroundTiles(tiles: TileMap, background: Uint8Array, grid: MeanGrid, width: number, height: number, cy0: number, cy1: number): void {
+  const { size, cols, rows, kind, work } = tiles;
+  const f = grid.factor;
+  for (let r = Math.floor((cy0 * f) / size); r < rows && r * size < cy1 * f; r++) {
+    for (let c = 0; c < cols; c++) {
+      const t = r * cols + c;
+      if (work[t] || kind[t] !== TILE_ZERO) continue;
+      const gx0 = Math.floor((c * size) / f), gx1 = Math.floor((Math.min(width, (c + 1) * size) - 1) / f);
+      const gy0 = Math.max(cy0, Math.floor((r * size) / f)), gy1 = Math.min(cy1 - 1, Math.floor((Math.min(height, (r + 1) * size) - 1) / f));
+      for (let gy = gy0; gy <= gy1; gy++) background.fill(1, gy * grid.gw + gx0, gy * grid.gw + gx1 + 1);
     }
   }
-  return out;
 }

@@ -14,6 +14,7 @@
 import { decontaminate, decontaminateRadiiFor } from './decontaminate.ts';
 import { sharpenEdges, sharpenOptionsFor } from './edge-sharpen.ts';
 import { layOnWhite, resizeBilinear } from './resample.ts';
+import { snapAlpha } from './tiles.ts';
 import type { Plane, RgbImage } from './types.ts';
 
 export interface RefineOptions {
@@ -47,15 +48,14 @@ export function refineMatte(image: RgbImage, matte: Plane, sourceAlpha: Uint8Arr
   const alpha = new Uint8Array(full.length);
   for (let i = 0; i < full.length; i++) {
     const a = Math.round(full[i]! * 255);
-    alpha[i] = a < 0 ? 0 : a > 255 ? 255 : a;
-    full[i] = alpha[i]! / 255;
+    alpha[i] = snapAlpha(a);
   }
-  const rgb = options.decontaminate ? decontaminate(image, full, decontaminateRadiiFor(width, height)) : withoutBackground(image.data, alpha);
+  const rgb = options.decontaminate ? decontaminate(image, alpha, decontaminateRadiiFor(width, height)) : withoutBackground(image.data, alpha);
   return { alpha, rgb };
 }
 
 /** The photo's colours where the subject is, black where alpha is 0: the removed background is not kept. */
-function withoutBackground(rgb: Uint8Array, alpha: Uint8Array): Uint8Array {
+export function withoutBackground(rgb: Uint8Array, alpha: Uint8Array): Uint8Array {
   const out = new Uint8Array(rgb.length);
   for (let i = 0; i < alpha.length; i++) {
     if (alpha[i] === 0) continue;

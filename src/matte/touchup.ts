@@ -5,7 +5,7 @@
  * run the same code on the same strokes (`applyHints`), so both give the same matte.
  */
 import { applyHintStep, DEFAULT_TUNING, hintStepRegion, type HintSolver, type SolveTuning } from './edge-solve.ts';
-import { LABEL_KEEP, LABEL_ERASE, LABEL_NONE, paintStroke, strokeBox, type Box, type LabelMap, type Stroke } from './hints.ts';
+import { LABEL_KEEP, LABEL_ERASE, LABEL_NONE, paintStroke, strokeBox, unionBox, type Box, type LabelMap, type Stroke } from './hints.ts';
 import type { Photo } from './region.ts';
 
 export interface TouchupOptions {
@@ -129,6 +129,26 @@ export class TouchupSession {
     return { changed: result.changed, regionPixels: result.region.width * result.region.height, ms: this.#now() - t0 };
   }
 
+  /**
+   * Pixels whose matte differs from before the first step, counted over the boxes the steps
+   * changed (their union's bounding box), not over the frame.
+   */
+  changedSinceStart(): number {
+    const patches = this.#done.filter((p) => p.box.width > 0 && p.box.height > 0);
+    if (patches.length === 0) return 0;
+    let box = patches[0]!.box;
+    for (const p of patches) box = unionBox(box, p.box)!;
+    // The matte as it was: now, with each patch's "before" written back, earliest last.
+    const original = this.#read(box, this.alpha);
+    for (const p of [...patches].reverse()) {
+      for (let y = 0; y < p.box.height; y++) original.set(p.before.subarray(y * p.box.width, (y + 1) * p.box.width), (p.box.y - box.y + y) * box.width + (p.box.x - box.x));
+    }
+    const now = this.#read(box, this.alpha);
+    let changed = 0;
+    for (let i = 0; i < now.length; i++) if (now[i] !== original[i]) changed++;
+    return changed;
+  }
+
   #read(box: Box, from: Uint8Array): Uint8Array {
     const out = new Uint8Array(box.width * box.height);
     for (let y = 0; y < box.height; y++) {
@@ -188,12 +208,9 @@ export interface HintsReport {
  * order. The same steps the web studio takes live, so the server's matte matches the page's.
  */
 export function applyHints(photo: Photo, alpha: Uint8Array, hints: HintsInput, options: TouchupOptions = {}): HintsReport {
-  const before = Uint8Array.from(alpha);
   const session = new TouchupSession(photo, alpha, options, () => 0);
   let solvedPixels = 0;
   if (hints.labels) solvedPixels += session.labels(hints.labels).regionPixels;
   for (const s of hints.strokes ?? []) solvedPixels += session.stroke(s).regionPixels;
-  let changedPixels = 0;
-  for (let i = 0; i < alpha.length; i++) if (alpha[i] !== before[i]) changedPixels++;
-  return { steps: session.steps, changedPixels, solvedPixels };
+  return { steps: session.steps, changedPixels: session.changedSinceStart(), solvedPixels };
 }

@@ -3,10 +3,9 @@
  * thread (see onnx-worker.ts), reused for every image; runs serialised (inference already uses
  * every core; overlapping runs would only thrash), and only the final matte fetched.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { GreenroomError } from '../errors.ts';
+import { startModuleWorker } from '../pixels/spawn.ts';
 import type { ModelSpec } from './manifest.ts';
 import type { WorkerReply, WorkerRequest } from './onnx-worker.ts';
 import { ensureModelFile } from './store.ts';
@@ -39,17 +38,7 @@ class OnnxWorker {
   #dead: Error | undefined;
 
   constructor() {
-    const ext = path.extname(fileURLToPath(import.meta.url));
-    const script = new URL(`./onnx-worker${ext}`, import.meta.url);
-    // Built code runs the .js worker directly; from TypeScript sources (tests, benches under tsx)
-    // the worker first registers tsx's loader, which a worker does not inherit.
-    this.#worker =
-      ext === '.ts'
-        ? new Worker(
-            `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`,
-            { eval: true },
-          )
-        : new Worker(script);
+    this.#worker = startModuleWorker(new URL('./onnx-worker', import.meta.url));
     this.#worker.unref();
     this.#worker.on('message', (reply: WorkerReply) => {
       const pending = this.#pending.get(reply.id);

@@ -35,6 +35,8 @@ export const CutoutOptionsSchema = z
     hints: z.unknown().optional(),
     /** The previous cutout of this photo (its bytes): its matte is reused, so the network does not run. */
     matte: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: "expected the previous cutout's bytes" }).optional(),
+    /** Scale the photo down to at most this many pixels first (remove.bg's and Photoroom's `size`); hints keep referring to the photo as given. */
+    maxPixels: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -54,6 +56,7 @@ export interface CutoutOptions {
   cropMargin: Margin;
   hints?: HintsSpec;
   matte?: Uint8Array;
+  maxPixels?: number;
 }
 
 /** remove.bg's crop_margin: px or %, one, two or four values; at most 50% or 500 px. */
@@ -97,5 +100,6 @@ export function parseCutoutOptions(input: unknown = {}): CutoutOptions {
     cropMargin: parseMargin(o.cropMargin),
     ...(o.hints !== undefined ? { hints: parseHints(o.hints, 'hints') } : {}),
     ...(o.matte ? { matte: o.matte } : {}),
+    ...(o.maxPixels ? { maxPixels: o.maxPixels } : {}),
   };
 }

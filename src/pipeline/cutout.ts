@@ -2,25 +2,27 @@
  * The cutout pipeline, top to bottom: decode, segment, refine, encode. Each stage is timed; the
  * side effects (sharp, onnxruntime, the clock) come in through `deps`.
  */
-import { decodeImage, resizeForNetwork, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
+import { decodeImage, orientedDimensions, type DecodedImage, type DecodeLimits } from '../image/decode.ts';
 import { decodeHintsImage, decodeMatte } from '../image/hints-image.ts';
 import { encodeCutout, type Box, type EncodedImage } from '../image/encode.ts';
 import { resizeDecoded } from '../image/resize.ts';
-import { cropRegion, subjectBox } from '../matte/bbox.ts';
+import { cropRegion } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
-import { refineMatte } from '../matte/refine.ts';
-import { mirrorPlane, mirrorRgb } from '../matte/mirror.ts';
-import { disagreement, uncertaintyEvidence, uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
+import { uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
 import { mayMirror, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
 import type { Segmenter } from '../models/segmenter.ts';
+import type { PixelRunner } from '../pixels/pool.ts';
 import type { CutoutOptions } from './cutout-options.ts';
 import { strokesForPhoto, type HintsSpec } from './hints-options.ts';
-import { foregroundColours, touchUpCutout, type HintsReport, type PhotoHints } from './hints-stage.ts';
+import { touchUpInParts, type HintsReport, type PhotoHints } from './hints-stage.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
+import { coloursInParts, refineInParts } from './refine-parts.ts';
 import { StageRecorder, type Clock, type StageMeter, type StageName, type StageTiming } from './stages.ts';
 
 export interface CutoutDeps {
   segmenter: Segmenter;
+  /** Runs the per-pixel stages off the main thread (the studio's pool). */
+  pixels: PixelRunner;
   limits: DecodeLimits;
   clock?: Clock;
   /** Attributes energy to the job's stages and writes its receipt (the Studio passes one per job). */
@@ -60,9 +62,11 @@ export interface CutoutResult {
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
 export interface Cutout {
   decoded: DecodedImage;
-  /** Foreground colour (decontaminated unless switched off) and matte, full resolution. */
+  /** Foreground colour (decontaminated unless switched off) and matte, full resolution, on shared memory. */
   rgb: Uint8Array;
   alpha: Uint8Array;
+  /** The subject's box in the matte (alpha above 12), null when it is empty. */
+  subject: Box | null;
   workingSize: number;
   /** What the touch-up hints did, when there were any. */
   hints?: HintsReport;
@@ -76,12 +80,16 @@ export interface NetworkMatte extends Plane {
   evidence: UncertaintyEvidence;
   /** 1, or 2 when the mirrored photo was also seen and the mattes averaged. */
   passes: number;
+  /** The subject's box at the matte's resolution (alpha above 12/255), null when empty. */
+  box: Box | null;
 }
 
-/** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes). */
+/** Touch-up inputs of a cutout (validated by parseHints; the matte as the previous cutout's bytes), and a cap on the photo's size. */
 export interface TouchupOptions {
   hints?: HintsSpec;
   matte?: Uint8Array;
+  /** Scale the photo down to at most this many pixels before anything else. */
+  maxPixels?: number;
 }
 
 type CutoutStageOptions = Pick<CutoutOptions, 'quality' | 'refine' | 'decontaminate'> & { reuseAlpha?: boolean } & TouchupOptions;
@@ -97,19 +105,25 @@ export interface DecodedInput {
 /** Decode, segment and refine (and touch up) at full resolution: the stages cutouts and edits share. */
 export async function cutoutStages(bytes: Uint8Array, options: CutoutStageOptions, deps: CutoutDeps, stages: StageRecorder): Promise<Cutout> {
   const input = await decodeStage(bytes, options, deps, stages);
-  const reused = await reuseStage(input, options, stages);
+  const reused = await reuseStage(input, options, deps, stages);
   if (reused) return reused;
   const matte = await segmentStage(input.decoded, options, deps, stages);
-  return refineStage(input, matte, options, stages);
+  return refineStage(input, matte, options, deps, stages);
 }
 
 /** The photo, a previous cutout's matte and the hints, all read and checked before any work. */
 export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, deps: CutoutDeps, stages: StageRecorder): Promise<DecodedInput> {
-  return stages.time('decode', async () => {
-    const decoded = await decodeImage(bytes, deps.limits);
-    const previous = options.matte ? await decodeMatte(options.matte, decoded, deps.limits) : undefined;
+  return stages.time('decode', async (control) => {
+    control.ranOn('libvips');
+    const decoded = await decodeImage(bytes, deps.limits, deps.pixels, options.maxPixels ? { fitPixels: options.maxPixels } : {});
+    if (decoded.format === 'heic') control.ranOn('pool');
+    const original = options.maxPixels ? ((await orientedDimensions(bytes)) ?? decoded) : decoded;
+    const io = { limits: deps.limits, pixels: deps.pixels, control };
+    const previous = options.matte ? await decodeMatte(options.matte, decoded, io) : undefined;
     const spec = options.hints;
-    const hints: PhotoHints | undefined = !spec ? undefined : spec.kind === 'strokes' ? { strokes: strokesForPhoto(spec, decoded) } : { labels: await decodeHintsImage(spec, decoded, deps.limits) };
+    // Strokes in the photo's own pixels are scaled with it.
+    const strokes = spec?.kind === 'strokes' ? { ...spec, frame: spec.frame ?? { width: original.width, height: original.height } } : undefined;
+    const hints: PhotoHints | undefined = !spec ? undefined : strokes ? { strokes: strokesForPhoto(strokes, decoded) } : { labels: await decodeHintsImage(spec as Exclude<HintsSpec, { kind: 'strokes' }>, decoded, io) };
     return { decoded, ...(previous ? { previous } : {}), ...(hints ? { hints } : {}) };
   });
 }
@@ -118,21 +132,28 @@ export async function decodeStage(bytes: Uint8Array, options: TouchupOptions, de
  * The cutout without the network, when there is a matte to reuse: a previous cutout's, or the
  * input's own when it is already a cutout (`reuseAlpha`). Undefined when the network must run.
  */
-export async function reuseStage(input: DecodedInput, options: Pick<CutoutStageOptions, 'decontaminate' | 'reuseAlpha'>, stages: StageRecorder): Promise<Cutout | undefined> {
+export async function reuseStage(input: DecodedInput, options: Pick<CutoutStageOptions, 'decontaminate' | 'reuseAlpha'>, deps: Pick<CutoutDeps, 'pixels'>, stages: StageRecorder): Promise<Cutout | undefined> {
   const { decoded, previous, hints } = input;
   const reused = previous ? { alpha: previous, from: 'previous-cutout' as const } : options.reuseAlpha && decoded.alpha ? { alpha: decoded.alpha, from: 'input-alpha' as const } : undefined;
   if (!reused) return undefined;
   const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
   if (!hints) {
-    if (reused.from === 'input-alpha') return { decoded, rgb: decoded.rgb, alpha: reused.alpha, workingSize: 0 };
-    const rgb = await stages.time('refine', () => foregroundColours(image, reused.alpha, options.decontaminate));
-    return { decoded, rgb, alpha: reused.alpha, workingSize: 0 };
+    // Colours of an input that is already a cutout are its own (the photo behind is gone).
+    const decontaminate = options.decontaminate && reused.from !== 'input-alpha';
+    const { rgb, subject } = await stages.time('refine', (control) => (reused.from === 'input-alpha' && !decontaminate ? ownColours(deps.pixels, decoded, reused.alpha, control) : coloursInParts(deps.pixels, image, reused.alpha, decontaminate, control)));
+    return { decoded, rgb, alpha: reused.alpha, subject, workingSize: 0 };
   }
-  // Colours of an input that is already a cutout are its own (the photo behind is gone).
-  const alpha = Uint8Array.from(reused.alpha);
-  const touched = await stages.time('hints', () => touchUpCutout(image, alpha, hints, { decontaminate: options.decontaminate && reused.from !== 'input-alpha' }));
-  return { decoded, rgb: touched.rgb, alpha, workingSize: 0, hints: { ...touched.report, matteFrom: reused.from } };
+  const touched = await stages.time('hints', (control) => touchUpInParts(deps.pixels, image, reused.alpha, hints, { decontaminate: options.decontaminate && reused.from !== 'input-alpha' }, control));
+  return { decoded, rgb: touched.rgb, alpha: touched.alpha, subject: touched.subject, workingSize: 0, hints: { ...touched.report, matteFrom: reused.from } };
 }
+
+/** An input that is already a cutout keeps its colours; only its box is worked out. */
+async function ownColours(pixels: PixelRunner, decoded: DecodedImage, alpha: Uint8Array, control: StageControlLike): Promise<{ rgb: Uint8Array; subject: Box | null }> {
+  const subject = await pixels.run('box', { alpha, width: decoded.width, height: decoded.height }, { control });
+  return { rgb: decoded.rgb, subject };
+}
+
+type StageControlLike = Parameters<Parameters<StageRecorder['time']>[1]>[0];
 
 /**
  * The network's matte of a decoded photo, at the quality's working size. At the qualities that
@@ -146,24 +167,23 @@ export async function segmentStage(
   options: Pick<CutoutOptions, 'quality'>,
   deps: CutoutDeps,
   stages: StageRecorder,
-  refineSize?: (first: Plane) => { width: number; height: number } | undefined,
+  refineSize?: (first: Plane, box: Box | null) => { width: number; height: number } | undefined,
 ): Promise<NetworkMatte> {
   const size = workingSize(deps.segmenter.model, options.quality);
   return stages.time('segment', async (control) => {
-    const small = resizeForNetwork(decoded, size);
-    // The worker takes the buffer it is given: keep what a second pass needs first.
+    control.ranOn('network');
+    const run = { control };
+    // The worker takes the buffer it is given: the mirrored input, for a second pass, is made with the first.
     const factor = Math.max(decoded.width, decoded.height) / size;
-    const mirrored = mayMirror(options.quality, factor) ? mirrorRgb(small, size, size) : undefined;
-    const data = await deps.segmenter.segment(small, size, control.queued());
-    const matte = { data, width: size, height: size };
-    const evidence = uncertaintyEvidence(matte);
-    const target = mirrored && refineSize?.(matte);
+    const input = await deps.pixels.run('networkInput', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size, mirrored: mayMirror(options.quality, factor) }, run);
+    const first = await deps.segmenter.segment(input.rgb, size, control.queued());
+    const summary = await deps.pixels.run('matteSummary', { data: first, size }, { ...run, transfer: [first.buffer as ArrayBuffer] });
+    const target = input.mirrored && refineSize?.(summary.matte, summary.box);
     const enlargement = target ? Math.max(target.width, target.height) / size : factor;
-    if (!mirrored || !wantsMirroredPass(options.quality, evidence.softness, enlargement)) return { ...matte, evidence, passes: 1 };
-    const second = mirrorPlane(await deps.segmenter.segment(mirrored, size, control.queued()), size, size);
-    const both = { ...evidence, disagreement: disagreement(matte, { data: second, width: size, height: size }) };
-    for (let i = 0; i < data.length; i++) data[i] = (data[i]! + second[i]!) / 2;
-    return { ...matte, evidence: both, passes: 2 };
+    if (!input.mirrored || !wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) return { ...summary.matte, evidence: summary.evidence, box: summary.box, passes: 1 };
+    const second = await deps.segmenter.segment(input.mirrored, size, control.queued());
+    const both = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
+    return { ...both.matte, evidence: both.evidence, box: both.box, passes: 2 };
   });
 }
 
@@ -176,29 +196,32 @@ export async function refineStage(
   input: DecodedInput,
   matte: NetworkMatte,
   options: Pick<CutoutOptions, 'refine' | 'decontaminate'>,
+  deps: Pick<CutoutDeps, 'pixels'>,
   stages: StageRecorder,
   size?: { width: number; height: number },
 ): Promise<Cutout> {
   const { hints } = input;
-  const cut = await stages.time('refine', async () => {
+  const cut = await stages.time('refine', async (control) => {
+    if (size && !hints) control.ranOn('libvips');
     const decoded = size && !hints ? await resizeDecoded(input.decoded, size.width, size.height) : input.decoded;
+    const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
     // With hints, the colours are worked out once, after the touch-up.
-    const cutout = refineMatte({ data: decoded.rgb, width: decoded.width, height: decoded.height }, matte, decoded.alpha, { ...options, decontaminate: options.decontaminate && !hints });
-    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence) };
+    const cutout = await refineInParts(deps.pixels, image, matte, decoded.alpha, { refine: options.refine, decontaminate: options.decontaminate && !hints }, control);
+    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, subject: cutout.subject, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence) };
   });
   if (!hints) return cut;
   const image = { data: cut.decoded.rgb, width: cut.decoded.width, height: cut.decoded.height };
-  const touched = await stages.time('hints', () => touchUpCutout(image, cut.alpha, hints, { decontaminate: options.decontaminate }));
-  return { ...cut, rgb: touched.rgb, hints: { ...touched.report, matteFrom: 'network' } };
+  const touched = await stages.time('hints', (control) => touchUpInParts(deps.pixels, image, cut.alpha, hints, { decontaminate: options.decontaminate }, control));
+  return { ...cut, rgb: touched.rgb, alpha: touched.alpha, subject: touched.subject, hints: { ...touched.report, matteFrom: 'network' } };
 }
 
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
   const stages = recorderFor(deps);
   const model = deps.segmenter.model;
-  const { decoded, workingSize: size, hints, uncertainty, ...cutout } = await cutoutStages(bytes, options, deps, stages);
+  const { decoded, workingSize: size, hints, uncertainty, subject: found, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
-  const { encoded, subject, region } = await stages.time('encode', async () => {
-    const found = subjectBox(cutout.alpha, decoded.width, decoded.height);
+  const { encoded, subject, region } = await stages.time('encode', async (control) => {
+    control.ranOn('libvips');
     const region = options.crop && found ? cropRegion(found, options.cropMargin) : undefined;
     const encoded = await encodeCutout({
       width: decoded.width,

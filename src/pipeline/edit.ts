@@ -4,23 +4,20 @@
  * harmonised, layers blended) and the encode. Each stage is timed; side effects (sharp,
  * onnxruntime, the clock) come in through the image layer and `deps`.
  */
-import { applyLayer, applyShadow, canvasFrom } from '../compose/blend.ts';
-import { harmonize, type HarmonizeResult } from '../compose/harmonize.ts';
-import { planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
-import { castShadow, FLOATING_GAP, reflect, type ShadowParams } from '../compose/shadow.ts';
+import type { HarmonizeResult } from '../compose/harmonize.ts';
+import { FLOATING_GAP, planLayout, type LayoutContext, type Placement } from '../compose/layout.ts';
+import type { ShadowParams } from '../compose/shadow.ts';
 import { GreenroomError } from '../errors.ts';
 import { renderImageBackground } from '../image/background-image.ts';
 import type { DecodeLimits } from '../image/decode.ts';
 import { encodeCanvas, type Box, type EncodedImage } from '../image/encode.ts';
-import { placeSubject } from '../compose/place.ts';
 import { readInput } from '../image/read-input.ts';
-import { subjectBox } from '../matte/bbox.ts';
 import type { Quality } from '../models/manifest.ts';
-import { getTemplate, parsePrompt, renderBackground, type PromptParse, type Scene, type SceneLight } from '../scenes/index.ts';
+import type { PixelRunner } from '../pixels/pool.ts';
+import { getTemplate, parsePrompt, type PromptParse, type Scene, type SceneLight } from '../scenes/index.ts';
 import { placePodium } from '../scenes/podium.ts';
 import type { EnergyReceipt } from '../energy/receipt.ts';
 import { decodeStage, recorderFor, refineStage, reuseStage, segmentStage, type Cutout, type CutoutDeps } from './cutout.ts';
-import type { Plane } from '../matte/types.ts';
 import type { HintsReport } from './hints-stage.ts';
 import type { BackgroundJob, EditJob, ShadowMode } from './spec.ts';
 import type { StageRecorder, StageTiming } from './stages.ts';
@@ -60,16 +57,16 @@ const VIEW_BELOW_SCALE = 0.8;
 export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps): Promise<EditResult> {
   // Read a background photo before any work, so a bad path fails fast.
   const backgroundBytes = job.background.type === 'image' ? await readInput(job.background.file) : undefined;
-  const io = { limits: deps.limits, ...(backgroundBytes ? { backgroundBytes } : {}) };
+  const io: EditIO = { limits: deps.limits, pixels: deps.pixels, ...(backgroundBytes ? { backgroundBytes } : {}) };
   const stages = recorderFor(deps);
   const input = await decodeStage(bytes, job.cutout, deps, stages);
   const { decoded } = input;
   let scene: Promise<RenderedScene> | undefined;
   // A matte to reuse (a previous cutout's, or the input's own): no network.
-  let cut: Cutout | undefined = await reuseStage(input, job.cutout, stages);
+  let cut: Cutout | undefined = await reuseStage(input, job.cutout, deps, stages);
   if (!cut) {
     // (the mirrored pass, when the matte is undecided, only if it will be enlarged enough at the placement's size)
-    const segmenting = segmentStage(decoded, job.cutout, deps, stages, (first) => viewSize(job, decoded, first) ?? decoded);
+    const segmenting = segmentStage(decoded, job.cutout, deps, stages, (first, box) => viewSize(job, decoded, first, box) ?? decoded);
     // When the frame's size does not depend on the subject, paint the scene while the network runs
     // (it runs in a worker thread); first let the segment stage hand its image to the worker.
     const frame = frameBeforeSubject(job, decoded);
@@ -81,7 +78,7 @@ export async function runEdit(bytes: Uint8Array, job: EditJob, deps: CutoutDeps)
     }
     const matte = await segmenting;
     // Refine and decontaminate at the size the subject will have in the frame, not at the photo's.
-    cut = await refineStage(input, matte, job.cutout, stages, viewSize(job, decoded, matte));
+    cut = await refineStage(input, matte, job.cutout, deps, stages, viewSize(job, decoded, matte, matte.box));
   }
   const composed = await composeEdit(cut, job, io, stages, scene);
   return {
@@ -115,12 +112,9 @@ function frameBeforeSubject(job: EditJob, decoded: { width: number; height: numb
  * the subject's box in the network's matte (within a pixel or two of the refined one). Undefined
  * when the subject keeps most of its pixels anyway.
  */
-function viewSize(job: EditJob, decoded: { width: number; height: number }, matte: Plane): { width: number; height: number } | undefined {
+function viewSize(job: EditJob, decoded: { width: number; height: number }, matte: { width: number; height: number }, box: Box | null): { width: number; height: number } | undefined {
   // An "original" frame is the photo's size and a "cropped" one follows the subject at full size.
   if (job.layout.outputSize.kind !== 'fixed') return undefined;
-  const alpha = new Uint8Array(matte.data.length);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(Math.min(1, Math.max(0, matte.data[i]!)) * 255);
-  const box = subjectBox(alpha, matte.width, matte.height);
   if (!box) return undefined;
   const sx = decoded.width / matte.width;
   const sy = decoded.height / matte.height;
@@ -128,6 +122,13 @@ function viewSize(job: EditJob, decoded: { width: number; height: number }, matt
   const { placement } = planEditLayout(job, decoded, subject, sceneOf(job).described, null);
   if (placement.scale >= VIEW_BELOW_SCALE) return undefined;
   return { width: Math.max(1, Math.round(decoded.width * placement.scale)), height: Math.max(1, Math.round(decoded.height * placement.scale)) };
+}
+
+/** What composing an edit needs besides the cutout: the limits, the pixel pool, a background photo's bytes. */
+export interface EditIO {
+  limits: DecodeLimits;
+  pixels: PixelRunner;
+  backgroundBytes?: Uint8Array;
 }
 
 export type ComposedEdit = Pick<EditResult, 'image' | 'subject' | 'scale' | 'background' | 'shadow' | 'lighting'>;
@@ -139,14 +140,14 @@ export type ComposedEdit = Pick<EditResult, 'image' | 'subject' | 'scale' | 'bac
 export async function composeEdit(
   cut: Cutout,
   job: EditJob,
-  io: { limits: DecodeLimits; backgroundBytes?: Uint8Array },
+  io: EditIO,
   stages: StageRecorder,
   /** The scene, already being rendered at the frame's size (runEdit starts it during the network). */
   rendered?: Promise<RenderedScene>,
 ): Promise<ComposedEdit> {
   const { decoded } = cut;
   if (job.background.type === 'image' && !io.backgroundBytes) throw new Error('composeEdit: an image background needs its bytes');
-  const found = subjectBox(cut.alpha, decoded.width, decoded.height);
+  const found = cut.subject;
   if (!found) {
     throw new GreenroomError('NO_SUBJECT', 'No subject was found in the photo (the matte is empty). Use a photo where the product stands out from its background, or try quality "best".', { width: decoded.width, height: decoded.height });
   }
@@ -155,32 +156,27 @@ export async function composeEdit(
   const { frame } = planEditLayout(job, source, found, described, null);
   const scene = await (rendered ?? renderScene(job, frame, io, stages));
 
-  const { placement, layer } = await stages.time('layout', async () => {
+  const { pixels } = io;
+  const { placement, layer } = await stages.time('layout', async (control) => {
     const { placement } = planEditLayout(job, source, found, described, scene.horizon);
     const grow = 2;
     const region = { x: found.x - grow, y: found.y - grow, width: found.width + 2 * grow, height: found.height + 2 * grow };
-    const layer = placeSubject({ source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame });
+    const { layer } = await pixels.run('place', { source: { ...source, rgb: cut.rgb, alpha: cut.alpha }, region, scale: placement.scale, originX: placement.originX, originY: placement.originY, frame }, { control });
     return { placement, layer };
   });
   if (!layer) throw new GreenroomError('INVALID_OPTION', 'layout: the subject ends up entirely outside the frame; check the alignment, padding and scaling.', { field: 'layout' });
   const bg = job.background;
 
   const shadowParams = resolveShadow(job, scene.light);
-  const { map, mirror } = await stages.time('shadow', () => {
-    if (!shadowParams) return { map: null, mirror: null };
-    return { map: castShadow(layer, frame, shadowParams), mirror: shadowParams.mode === 'reflection' ? reflect(layer, frame, shadowParams.intensity) : null };
+  const { map, mirror } = await stages.time('shadow', (control) => (shadowParams ? pixels.run('shadow', { layer, frame, params: shadowParams }, { control }) : { map: null, mirror: null }));
+
+  const { canvas, lit } = await stages.time('compose', async (control) => {
+    const lighting = job.lighting.mode !== 'none' && scene.rgb ? { light: scene.light, mode: job.lighting.mode, strength: job.lighting.strength } : undefined;
+    const done = await pixels.run('compose', { frame, background: scene.rgb, layer, map, mirror, ...(lighting ? { lighting } : {}) }, { control });
+    return { canvas: { width: frame.width, height: frame.height, channels: done.channels, data: done.data }, lit: done.lit };
   });
 
-  const { canvas, lit } = await stages.time('compose', () => {
-    const lit = job.lighting.mode !== 'none' && scene.rgb ? harmonize(layer, scene.light, job.lighting.mode, job.lighting.strength) : undefined;
-    const canvas = canvasFrom(frame.width, frame.height, scene.rgb);
-    if (map) applyShadow(canvas, map);
-    if (mirror) applyLayer(canvas, mirror);
-    applyLayer(canvas, layer);
-    return { canvas, lit };
-  });
-
-  const image = await stages.time('encode', () => encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor }));
+  const image = await stages.time('encode', (control) => (control.ranOn('libvips'), encodeCanvas({ ...canvas, format: job.export.format, ...(job.export.quality ? { quality: job.export.quality } : {}), flatten: job.export.backgroundColor })));
 
   return {
     image,
@@ -213,17 +209,19 @@ function sceneOf(job: EditJob): { parsed?: PromptParse; described?: Scene } {
 }
 
 /** The background at the frame's size. */
-function renderScene(job: EditJob, frame: { width: number; height: number }, io: { limits: DecodeLimits; backgroundBytes?: Uint8Array }, stages: StageRecorder): Promise<RenderedScene> {
+function renderScene(job: EditJob, frame: { width: number; height: number }, io: EditIO, stages: StageRecorder): Promise<RenderedScene> {
   const bg = job.background;
   const { described } = sceneOf(job);
-  return stages.time('scene', async () => {
+  return stages.time('scene', async (control) => {
     if (bg.type === 'transparent') return { rgb: null, light: NEUTRAL, horizon: null, glossy: false };
     if (bg.type === 'image') {
-      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits });
+      control.ranOn('libvips');
+      const rgb = await renderImageBackground({ bytes: io.backgroundBytes!, width: frame.width, height: frame.height, scaling: bg.scaling, blur: bg.blur, limits: io.limits, pixels: io.pixels });
       return { rgb, light: lightOf(rgb), horizon: null, glossy: false };
     }
-    if (described && (bg.type === 'prompt' || bg.type === 'template')) return renderBackground({ type: 'scene', scene: described }, frame.width, frame.height, bg.seed);
-    return renderBackground(bg, frame.width, frame.height, 0);
+    const spec = described && (bg.type === 'prompt' || bg.type === 'template') ? { type: 'scene' as const, scene: described } : bg;
+    const seed = described && (bg.type === 'prompt' || bg.type === 'template') ? bg.seed : 0;
+    return io.pixels.run('scene', { spec, width: frame.width, height: frame.height, seed }, { control });
   });
 }
 

@@ -1,12 +1,15 @@
 /**
  * The touch-up stage of a cutout: the hints (validated strokes or a decoded hints image, in the
- * photo's pixels) applied to the matte with the same pure solver the web studio runs in the page,
- * then the foreground colours worked out again for the new matte.
+ * photo's pixels) applied to the matte with the same pure solver the web studio runs in the page
+ * (src/matte/touchup.ts, on the pixel pool), then the foreground colours worked out again for the
+ * new matte, in proportion to its undecided band.
  */
-import { decontaminate, decontaminateRadiiFor } from '../matte/decontaminate.ts';
 import type { RgbImage } from '../matte/types.ts';
 import type { LabelMap, Stroke } from '../matte/hints.ts';
-import { applyHints } from '../matte/touchup.ts';
+import type { Box } from '../image/encode.ts';
+import type { PixelRunner } from '../pixels/pool.ts';
+import { coloursInParts } from './refine-parts.ts';
+import type { StageControl } from './stages.ts';
 
 /** Hints ready to apply: strokes in the photo's pixels, and/or the labels of a hints image. */
 export interface PhotoHints {
@@ -27,27 +30,12 @@ export interface HintsReport {
 }
 
 /**
- * Applies hints to `alpha` (changed in place) and returns the foreground colours for it:
- * decontaminated from the photo, or the photo's colours where the matte is not 0.
+ * The touch-up on the pixel pool: the hints applied to a copy of the matte (the photo and matte
+ * on shared memory), then its foreground colours and box worked out in parts.
  */
-export function touchUpCutout(image: RgbImage, alpha: Uint8Array, hints: PhotoHints, options: { decontaminate: boolean }): { rgb: Uint8Array; report: Omit<HintsReport, 'matteFrom'> } {
-  const report = applyHints({ rgb: image.data, width: image.width, height: image.height }, alpha, hints);
-  return { rgb: foregroundColours(image, alpha, options.decontaminate), report };
-}
-
-/** The foreground colours for a matte: decontaminated, or the photo's where the matte is not 0 (black elsewhere). */
-export function foregroundColours(image: RgbImage, alpha: Uint8Array, decontaminated: boolean): Uint8Array {
-  if (decontaminated) {
-    const a = new Float32Array(alpha.length);
-    for (let i = 0; i < a.length; i++) a[i] = alpha[i]! / 255;
-    return decontaminate(image, a, decontaminateRadiiFor(image.width, image.height));
-  }
-  const out = new Uint8Array(image.data.length);
-  for (let i = 0; i < alpha.length; i++) {
-    if (alpha[i] === 0) continue;
-    out[i * 3] = image.data[i * 3]!;
-    out[i * 3 + 1] = image.data[i * 3 + 1]!;
-    out[i * 3 + 2] = image.data[i * 3 + 2]!;
-  }
-  return out;
+export async function touchUpInParts(pixels: PixelRunner, image: RgbImage, alpha: Uint8Array, hints: PhotoHints, options: { decontaminate: boolean }, control?: StageControl): Promise<{ alpha: Uint8Array; rgb: Uint8Array; subject: Box | null; report: Omit<HintsReport, 'matteFrom'> }> {
+  const run = control ? { control } : {};
+  const touched = await pixels.run('touchUp', { rgb: image.data, width: image.width, height: image.height, alpha, hints }, run);
+  const { rgb, subject } = await coloursInParts(pixels, image, touched.alpha, options.decontaminate, control);
+  return { alpha: touched.alpha, rgb, subject, report: touched.report };
 }

@@ -21,6 +21,13 @@ export const systemClock: Clock = {
 export const STAGE_NAMES = ['decode', 'segment', 'refine', 'hints', 'scene', 'layout', 'shadow', 'compose', 'encode'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
+/**
+ * Where a stage's work ran: `pool` (the pixel workers), `network` (the inference worker),
+ * `libvips` (sharp's own threads); `main` when the stage reported no other place, i.e. its
+ * work ran on the main thread (for a server, on its event loop).
+ */
+export type StagePlace = 'pool' | 'network' | 'libvips' | 'main';
+
 export interface StageTiming {
   stage: StageName;
   /** Wall-clock milliseconds of work (time spent queued for a shared resource is in waitMs). */
@@ -29,11 +36,15 @@ export interface StageTiming {
   waitMs?: number;
   /** Process CPU milliseconds during the stage (includes other work running at the same time). */
   cpuMs: number;
+  /** Where its work ran, '+'-joined when in several places (see StagePlace). */
+  where: string;
 }
 
 /** What a stage's work can tell the recorder: `queued()` when it starts waiting for a shared resource; call the function it returns when its turn comes. */
 export interface StageControl {
   queued(): () => void;
+  /** Records that part of the stage's work ran off the main thread, there. */
+  ranOn(place: Exclude<StagePlace, 'main'>): void;
 }
 
 /** The energy side of a stage (src/energy JobEnergy fits): started and ended with it, paused while queued. */
@@ -66,8 +77,10 @@ export class StageRecorder {
     let waitMs = 0;
     // Listed in the order stages start (overlapping stages, such as the scene painted while the network runs, finish in any order).
     const slot = this.stages.length;
-    this.stages.push({ stage, ms: 0, cpuMs: 0 });
+    this.stages.push({ stage, ms: 0, cpuMs: 0, where: 'main' });
+    const places = new Set<StagePlace>();
     const control: StageControl = {
+      ranOn: (place) => void places.add(place),
       queued: () => {
         const since = this.#clock.now();
         metered?.pause();
@@ -81,7 +94,8 @@ export class StageRecorder {
       return await work(control);
     } finally {
       metered?.end();
-      const timing: StageTiming = { stage, ms: round(this.#clock.now() - wall - waitMs), cpuMs: round(this.#clock.cpu() - cpu) };
+      const where = places.size > 0 ? [...places].sort().join('+') : 'main';
+      const timing: StageTiming = { stage, ms: round(this.#clock.now() - wall - waitMs), cpuMs: round(this.#clock.cpu() - cpu), where };
       if (waitMs > 0) timing.waitMs = round(waitMs);
       this.stages[slot] = timing;
     }

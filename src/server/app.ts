@@ -22,6 +22,7 @@ import { fileKeyword } from './multipart.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { RESULT_HEADERS } from './reply-image.ts';
 import { openApiTransform } from './schemas.ts';
+import { convertRoutes } from './routes/convert.ts';
 import { cutoutRoutes } from './routes/cutout.ts';
 import { editRoutes } from './routes/edit.ts';
 import { energyRoutes } from './routes/energy.ts';
@@ -143,6 +144,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(editRoutes);
   app.register(removebgRoutes);
   app.register(segmentRoutes);
+  app.register(convertRoutes);
   app.register(templateRoutes);
   app.register(modelRoutes);
   if (options.queue && 'submit' in options.queue) app.register(jobsRoutes, { queue: options.queue, errorHandler: false, maxFileBytes: server.maxUploadBytes });

@@ -148,6 +148,23 @@ test('--channels alpha writes the matte as a one-channel grayscale PNG', async (
   assert.deepEqual([meta.width, meta.height], [451, 300]);
 });
 
+test('greenroom cutout photo.heic works like a JPEG; a folder picks .heic files up too', async () => {
+  const heic = path.join(ROOT, 'test', 'fixtures', 'heic', 'coffee-p3-icc-rot90.heic');
+  const out = path.join(tmp, 'heic-out');
+  const r = await runCli(['cutout', heic, '--out', out, '--quality', 'fast', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const line = JSON.parse(r.stdout.trim().split('\n')[0]!) as { width: number; height: number };
+  assert.deepEqual([line.width, line.height], [240, 320]);
+  const meta = await sharp(path.join(out, 'coffee-p3-icc-rot90.png')).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height, meta.hasAlpha], ['png', 240, 320, true]);
+  const dir = path.join(tmp, 'heic-folder');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(heic, path.join(dir, 'IMG_0001.HEIC'));
+  const folder = await runCli(['cutout', dir, '--out', path.join(tmp, 'heic-folder-out'), '--quality', 'fast']);
+  assert.equal(folder.code, 0, folder.stderr);
+  assert.deepEqual(fs.readdirSync(path.join(tmp, 'heic-folder-out')), ['IMG_0001.png']);
+});
+
 test('--format jpeg --bg-color white writes a .jpg with no alpha', async () => {
   const out = path.join(tmp, 'jpeg-out');
   const r = await runCli(['cutout', path.join(PHOTOS, 'coffee.png'), '--out', out, '--format', 'jpeg', '--bg-color', 'white', '--quality', 'fast']);

@@ -89,3 +89,27 @@ test('on a server without a job queue, photos dropped together are cut out one b
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an iPhone photo (HEIC) dropped into the studio shows at its rotated size and is cut out like a JPEG', { timeout: 120_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const posts: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
+  await page.goto(url);
+  await page.click('#quality button[data-quality="fast"]');
+  const heic = path.join(import.meta.dirname, '..', 'fixtures', 'heic', 'coffee-p3-icc-rot90.heic');
+  await page.setInputFiles('#files', { name: 'IMG_0042.HEIC', mimeType: 'image/heic', buffer: fs.readFileSync(heic) });
+  const card = page.locator('.card').first();
+  await card.locator('xpath=self::*[@data-state="ready"]').waitFor({ timeout: 60_000 });
+  assert.equal(posts[0], '/v1/convert', 'the page asked the server for a photo it can show');
+  // the before image is the converted photo, shown by the browser at its rotated size
+  const before = await card.locator('.before').evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth, img.naturalHeight]);
+  assert.deepEqual(before, [true, 240, 320]);
+  const after = await card.locator('.after').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+  assert.deepEqual(after, [240, 320]);
+  assert.equal(await card.locator('.name').innerText(), 'IMG_0042.jpg');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'heic-card.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

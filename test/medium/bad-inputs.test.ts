@@ -137,7 +137,6 @@ describe('bad inputs through studio.cutout', () => {
 
   test('recognised but unsupported formats are UNSUPPORTED_FORMAT, naming the format', async () => {
     const cases: [string, Buffer][] = [
-      ['heic', heicHeader()],
       ['bmp', bmp2x2()],
       ['pdf', Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n')],
       ['svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>')],
@@ -148,6 +147,11 @@ describe('bad inputs through studio.cutout', () => {
       assert.equal(err.details.format, format, `${format}: ${err.message}`);
       assert.match(err.message, new RegExp(format, 'i'));
     }
+  });
+
+  test('a HEIC that is only its header is CORRUPT_IMAGE, naming HEIC', async () => {
+    const err = await expectCode(write('header-only.heic', heicHeader()), 'GREENROOM_ERR_CORRUPT_IMAGE', 422);
+    assert.equal(err.details.format, 'heic');
   });
 
   test('a missing path is INPUT_NOT_FOUND; a folder is INVALID_OPTION', async () => {

@@ -24,7 +24,7 @@ const limits = { maxPixels: 50_000_000 };
 
 before(async () => {
   studio = await Studio.open();
-  cut = await cutoutStages(await readInput(COFFEE), { quality: 'fast', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), limits }, new StageRecorder());
+  cut = await cutoutStages(await readInput(COFFEE), { quality: 'fast', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), pixels: studio.pixels, limits }, new StageRecorder());
 });
 after(() => studio.close());
 
@@ -50,8 +50,8 @@ describe('studio.edit on a real photo', () => {
 
   test('a template scene with a soft shadow: the shadow darkens the floor under the subject, not the frame corners', async () => {
     const job = parseEditSpec({ background: 'template:studio-grey', shadow: 'soft', layout: { outputSize: '1000x1000' }, export: { format: 'png' } });
-    const withShadow = await composeEdit(cut, job, { limits }, new StageRecorder());
-    const without = await composeEdit(cut, { ...job, shadow: { mode: 'none' } }, { limits }, new StageRecorder());
+    const withShadow = await composeEdit(cut, job, { limits, pixels: studio.pixels }, new StageRecorder());
+    const without = await composeEdit(cut, { ...job, shadow: { mode: 'none' } }, { limits, pixels: studio.pixels }, new StageRecorder());
     const a = await raw(withShadow.image.data), b = await raw(without.image.data);
     const s = withShadow.subject;
     const lum = (d: Buffer, x: number, y: number) => d[(y * 1000 + x) * 3]! + d[(y * 1000 + x) * 3 + 1]! + d[(y * 1000 + x) * 3 + 2]!;
@@ -63,9 +63,9 @@ describe('studio.edit on a real photo', () => {
 
   test('same seed gives identical pixels; another seed differs', async () => {
     const spec = (seed: number) => parseEditSpec({ background: { type: 'prompt', prompt: 'white marble counter, soft morning light', seed }, layout: { outputSize: '600x600' } });
-    const one = await composeEdit(cut, spec(1), { limits }, new StageRecorder());
-    const again = await composeEdit(cut, spec(1), { limits }, new StageRecorder());
-    const other = await composeEdit(cut, spec(2), { limits }, new StageRecorder());
+    const one = await composeEdit(cut, spec(1), { limits, pixels: studio.pixels }, new StageRecorder());
+    const again = await composeEdit(cut, spec(1), { limits, pixels: studio.pixels }, new StageRecorder());
+    const other = await composeEdit(cut, spec(2), { limits, pixels: studio.pixels }, new StageRecorder());
     assert.ok(one.image.data.equals(again.image.data));
     assert.ok(!one.image.data.equals(other.image.data));
     assert.equal(one.background.seed, 1);
@@ -74,7 +74,7 @@ describe('studio.edit on a real photo', () => {
 
   test('on a transparent background at 1:1 the output alpha is the cutout alpha', async () => {
     const clear = parseEditSpec({ background: 'transparent', layout: { outputSize: 'original', referenceBox: 'originalImage', padding: 0 } });
-    const out = await composeEdit(cut, clear, { limits }, new StageRecorder());
+    const out = await composeEdit(cut, clear, { limits, pixels: studio.pixels }, new StageRecorder());
     const { data, info } = await raw(out.image.data);
     assert.equal(info.channels, 4);
     let diff = 0;
@@ -84,7 +84,7 @@ describe('studio.edit on a real photo', () => {
 
   test('JPEG of a transparent background is laid on the export colour, never black', async () => {
     const job = parseEditSpec({ background: 'transparent', export: { format: 'jpeg', backgroundColor: '#336699' }, layout: { outputSize: '400x400' } });
-    const out = await composeEdit(cut, job, { limits }, new StageRecorder());
+    const out = await composeEdit(cut, job, { limits, pixels: studio.pixels }, new StageRecorder());
     const { data } = await raw(out.image.data);
     assert.ok(Math.abs(data[0]! - 0x33) < 4 && Math.abs(data[2]! - 0x99) < 4, `corner ${data[0]},${data[1]},${data[2]}`);
   });
@@ -93,7 +93,7 @@ describe('studio.edit on a real photo', () => {
     for (const scaling of ['fill', 'fit'] as const) {
       const job = parseEditSpec({ background: { type: 'image', file: photo('chelsea.png'), scaling, blur: 0.5 }, layout: { outputSize: '800x600' }, shadow: 'soft' });
       const bytes = await readInput(photo('chelsea.png'));
-      const out = await composeEdit(cut, job, { limits, backgroundBytes: bytes }, new StageRecorder());
+      const out = await composeEdit(cut, job, { limits, pixels: studio.pixels, backgroundBytes: bytes }, new StageRecorder());
       assert.equal(out.image.width, 800);
       assert.equal(out.image.height, 600);
     }
@@ -112,7 +112,7 @@ describe('studio.edit on a real photo', () => {
 
   test('cropped output frames the subject with its margin', async () => {
     const job = parseEditSpec({ background: 'white', layout: { outputSize: 'cropped', margin: '10%', padding: 0 } });
-    const out = await composeEdit(cut, job, { limits }, new StageRecorder());
+    const out = await composeEdit(cut, job, { limits, pixels: studio.pixels }, new StageRecorder());
     const found = subjectBox(cut.alpha, cut.decoded.width, cut.decoded.height)!;
     assert.equal(out.image.width, Math.round(found.width * 1.2));
     assert.equal(out.image.height, Math.round(found.height * 1.2));
@@ -131,8 +131,8 @@ describe('studio.edit on a real photo', () => {
     const spec = { background: 'template:white-marble', shadow: 'soft', layout: { outputSize: '2000x2000' }, export: { format: 'jpeg' }, cutout: { quality: 'fast' } } as const;
     const fast = await studio.edit(phone, spec);
     // the same edit composed from a cutout refined at the photo's full 12 MP
-    const full = await cutoutStages(phone, { quality: 'fast', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), limits }, new StageRecorder());
-    const before = await composeEdit(full, parseEditSpec(spec), { limits }, new StageRecorder());
+    const full = await cutoutStages(phone, { quality: 'fast', refine: true, decontaminate: true }, { segmenter: await studio.segmenter(), pixels: studio.pixels, limits }, new StageRecorder());
+    const before = await composeEdit(full, parseEditSpec(spec), { limits, pixels: studio.pixels }, new StageRecorder());
     for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(fast.subject[k] - before.subject[k]) <= 2, `subject ${k}: ${fast.subject[k]} vs ${before.subject[k]}`);
     assert.ok(Math.abs(fast.scale - before.scale) < 0.002, `scale ${fast.scale} vs ${before.scale}`);
     assert.equal(fast.source.width, 4032);

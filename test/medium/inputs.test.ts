@@ -165,6 +165,16 @@ describe('decodeImage: orientation and limits', () => {
     });
   }
 
+  test('fitPixels decodes a larger photo scaled down (a JPEG by DCT scaling), orientation applied first', async () => {
+    const bytes = await sharp(original, { raw: { width: W, height: H, channels: 3 } }).resize(W * 8, H * 8).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const cap = W * H;
+    const d = await decodeImage(bytes, LIMITS, undefined, { fitPixels: cap });
+    assert.ok(d.width * d.height <= cap && d.width * d.height > cap * 0.95, `${d.width}x${d.height}`);
+    assert.ok(d.height > d.width, 'the orientation turned it upright first');
+    const small = await decodeImage(await source().png().toBuffer(), LIMITS, undefined, { fitPixels: W * H * 4 });
+    assert.deepEqual([small.width, small.height], [W, H], 'a photo already under the cap is left as it is');
+  });
+
   test('the pixel limit is checked: at the limit passes, above it is IMAGE_TOO_LARGE', async () => {
     const bytes = await source().png().toBuffer();
     assert.equal((await decodeImage(bytes, { maxPixels: W * H })).width, W);

@@ -38,6 +38,25 @@ describe('real model through HTTP', () => {
     assert.ok(Number(res.headers['x-energy-joules']) > 0);
   });
 
+  test('a HEIC upload (an iPhone photo) works like a JPEG on /v1/cutout, /v1.0/removebg and /v1/convert', async () => {
+    const heic = { filename: 'IMG_0042.HEIC', contentType: 'image/heic', data: fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'heic', 'coffee-p3-icc-rot90.heic')) };
+    const cut = await app.inject({ method: 'POST', url: '/v1/cutout', ...multipart({ image_file: heic, quality: 'fast' }) });
+    assert.equal(cut.statusCode, 200, cut.body);
+    assert.deepEqual([cut.headers['x-width'], cut.headers['x-height']], ['240', '320']);
+    assert.equal(cut.headers['content-disposition'], 'inline; filename="IMG_0042.png"');
+    const rb = await app.inject({ method: 'POST', url: '/v1.0/removebg', ...multipart({ image_file: heic, size: 'preview', format: 'jpg', bg_color: 'white' }) });
+    assert.equal(rb.statusCode, 200, rb.body);
+    assert.equal((await sharp(rb.rawPayload).metadata()).format, 'jpeg');
+    const conv = await app.inject({ method: 'POST', url: '/v1/convert', ...multipart({ image_file: heic, format: 'jpeg' }) });
+    assert.equal(conv.statusCode, 200, conv.body);
+    assert.equal(conv.headers['content-type'], 'image/jpeg');
+    const meta = await sharp(conv.rawPayload).metadata();
+    assert.deepEqual([meta.width, meta.height], [240, 320]);
+    const broken = await app.inject({ method: 'POST', url: '/v1/cutout', ...multipart({ image_file: { ...heic, data: heic.data.subarray(0, 1200) } }) });
+    assert.equal(broken.statusCode, 422, broken.body);
+    assert.equal(JSON.parse(broken.body).code, 'GREENROOM_ERR_CORRUPT_IMAGE');
+  });
+
   test('POST /v1.0/removebg with size=preview answers a 0.25 MP PNG', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1.0/removebg', ...multipart({ image_file: photoFile('chelsea.png'), size: 'preview' }) });
     assert.equal(res.statusCode, 200, res.body);

@@ -5,6 +5,9 @@ import { seeded } from '../helpers/images.ts';
 
 const F = [200, 30, 40] as const;
 
+/** The matte as the pipeline passes it: 8-bit. */
+const bytes = (alpha: Float32Array) => Uint8Array.from(alpha, (a) => Math.round(a * 255));
+
 interface Composite {
   image: { data: Uint8Array; width: number; height: number };
   alpha: Float32Array;
@@ -54,7 +57,7 @@ describe('decontaminate', () => {
   test('recovers the foreground colour over a blue-green gradient at soft edges', () => {
     const w = 600, h = 400;
     const { image, alpha } = composite(w, h, 120, 10, gradient(w, h));
-    const out = decontaminate(image, alpha, decontaminateRadiiFor(w, h));
+    const out = decontaminate(image, bytes(alpha), decontaminateRadiiFor(w, h));
     assert.equal(out.length, w * h * 3);
     const { mae, count } = foregroundError(out, alpha);
     const raw = foregroundError(image.data, alpha);
@@ -67,7 +70,7 @@ describe('decontaminate', () => {
     const w = 600, h = 400;
     const rand = seeded(5);
     const { image, alpha } = composite(w, h, 120, 8, () => [30 + Math.floor(rand() * 50), 120 + Math.floor(rand() * 60), 140 + Math.floor(rand() * 60)]);
-    const out = decontaminate(image, alpha, decontaminateRadiiFor(w, h));
+    const out = decontaminate(image, bytes(alpha), decontaminateRadiiFor(w, h));
     const { mae } = foregroundError(out, alpha);
     const raw = foregroundError(image.data, alpha);
     assert.ok(mae < 8, `foreground error ${mae.toFixed(2)}/255 (photo's own colours: ${raw.mae.toFixed(2)})`);
@@ -82,7 +85,7 @@ describe('decontaminate', () => {
     for (let i = 0; i < alpha.length; i++) {
       if (alpha[i] === 1) for (let c = 0; c < 3; c++) image.data[i * 3 + c] = Math.floor(rand() * 256);
     }
-    const out = decontaminate(image, alpha, decontaminateRadiiFor(w, h));
+    const out = decontaminate(image, bytes(alpha), decontaminateRadiiFor(w, h));
     let opaque = 0, differ = 0;
     for (let i = 0; i < alpha.length; i++) {
       if (alpha[i] !== 1) continue;
@@ -99,9 +102,9 @@ describe('decontaminate', () => {
     const data = new Uint8Array(w * h * 3);
     for (let i = 0; i < data.length; i++) data[i] = Math.floor(rand() * 256);
     const image = { data, width: w, height: h };
-    const opaque = decontaminate(image, new Float32Array(w * h).fill(1), decontaminateRadiiFor(w, h));
+    const opaque = decontaminate(image, new Uint8Array(w * h).fill(255), decontaminateRadiiFor(w, h));
     assert.deepEqual(opaque, data);
-    const clear = decontaminate(image, new Float32Array(w * h).fill(0), decontaminateRadiiFor(w, h));
+    const clear = decontaminate(image, new Uint8Array(w * h), decontaminateRadiiFor(w, h));
     assert.equal(clear.length, w * h * 3);
     // Colours under alpha 0 are never seen; they must at least not be the old background verbatim.
     let same = 0;
@@ -112,7 +115,7 @@ describe('decontaminate', () => {
   test('works on frames smaller than the radii and on odd sizes', () => {
     for (const [w, h] of [[7, 5], [1, 40], [33, 1], [97, 61]] as const) {
       const { image, alpha } = composite(w, h, Math.min(w, h) / 3, 3, gradient(w, h));
-      const out = decontaminate(image, alpha, { coarseRadius: 90, fineRadius: 6 });
+      const out = decontaminate(image, bytes(alpha), { coarseRadius: 90, fineRadius: 6 });
       assert.equal(out.length, w * h * 3);
       for (let i = 0; i < alpha.length; i++) {
         if (alpha[i] === 1) for (let c = 0; c < 3; c++) assert.equal(out[i * 3 + c], image.data[i * 3 + c]);

@@ -117,10 +117,27 @@ describe('StageRecorder', () => {
       /boom/,
     );
     assert.deepEqual(rec.stages, [
-      { stage: 'decode', ms: 10, cpuMs: 15 },
-      { stage: 'segment', ms: 2.35, cpuMs: 0 },
+      { stage: 'decode', ms: 10, cpuMs: 15, where: 'main' },
+      { stage: 'segment', ms: 2.35, cpuMs: 0, where: 'main' },
     ]);
     assert.equal(rec.totalMs, 12.35);
+  });
+
+  test('says where each stage ran: main unless its work reported another place', async () => {
+    const rec = new StageRecorder();
+    await rec.time('refine', (control) => {
+      control.ranOn('pool');
+      control.ranOn('libvips');
+      control.ranOn('pool');
+    });
+    await rec.time('encode', () => undefined);
+    assert.deepEqual(
+      rec.stages.map((s) => [s.stage, s.where]),
+      [
+        ['refine', 'libvips+pool'],
+        ['encode', 'main'],
+      ],
+    );
   });
 });
 

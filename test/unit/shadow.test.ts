@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyLayer, applyShadow, canvasFrom } from '../../src/compose/blend.ts';
 import { harmonize } from '../../src/compose/harmonize.ts';
-import { castShadow, FLOATING_GAP, reflect, type ShadowMap, type ShadowParams } from '../../src/compose/shadow.ts';
+import { castShadow, reflect, type ShadowMap, type ShadowParams } from '../../src/compose/shadow.ts';
+import { FLOATING_GAP } from '../../src/compose/layout.ts';
 import type { Layer } from '../../src/compose/place.ts';
 
 const frame = { width: 1000, height: 1000 };

@@ -28,6 +28,21 @@ describe('touch-up: erase', () => {
     assert.equal(moved, 0, 'nothing outside the kept box and its fringe moved');
   });
 
+  test('the changed-pixel count is worked out over the changed boxes and equals a count over the frame, with overlapping and undone-then-redone steps', () => {
+    const s = clutterScene(8);
+    const alpha = Uint8Array.from(s.alpha0);
+    const strokes: Stroke[] = [
+      { mode: 'erase', radius: 6, points: [135 + 8, 78, 158 + 8, 78] },
+      { mode: 'keep', radius: 5, points: [150, 70, 160, 90] },
+      { mode: 'erase', radius: 4, points: [140, 60, 170, 95] },
+    ];
+    const report = applyHints({ rgb: s.rgb, width: s.w, height: s.h }, alpha, { strokes });
+    let brute = 0;
+    for (let i = 0; i < alpha.length; i++) if (alpha[i] !== s.alpha0[i]) brute++;
+    assert.ok(brute > 0);
+    assert.equal(report.changedPixels, brute);
+  });
+
   test('an erase next to the product does not leak across its strong edge', () => {
     const s = clutterScene(-12); // the box runs behind the disc: they touch
     const alpha = Uint8Array.from(s.alpha0);

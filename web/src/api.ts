@@ -103,6 +103,22 @@ async function send(url: string, body: FormData): Promise<Response> {
   }
 }
 
+/** True for a photo most browsers cannot show (HEIC, an iPhone's default), by type or name. */
+export function needsConversion(file: File): boolean {
+  return /^image\/hei[cf](-sequence)?$/i.test(file.type) || /\.hei[cf]$/i.test(file.name);
+}
+
+/** The photo as a JPEG the page can show and read, decoded by the server (/v1/convert: rotation, sRGB). */
+export async function convertForBrowser(file: File): Promise<File> {
+  const form = new FormData();
+  form.append('image_file', file, file.name);
+  form.append('format', 'jpeg');
+  form.append('quality', '95');
+  const res = await fetch('/v1/convert', { method: 'POST', body: form });
+  if (!res.ok) await fail(res);
+  return new File([await res.blob()], file.name.replace(/\.hei[cf]$/i, '') + '.jpg', { type: 'image/jpeg' });
+}
+
 /** The transparent cutout of a photo (PNG). */
 export async function cutout(file: Blob, name: string, settings: CutoutSettings): Promise<ImageResult> {
   const form = new FormData();

@@ -7,7 +7,7 @@
  * server's /v1 API.
  */
 import './styles.css';
-import { ApiError, cutout, cutoutTouched, edit, editTouched, parsePrompt, templates, type CutoutSettings, type ImageResult, type Stroke, type Template } from './api.ts';
+import { ApiError, convertForBrowser, cutout, cutoutTouched, edit, editTouched, needsConversion, parsePrompt, templates, type CutoutSettings, type ImageResult, type Stroke, type Template } from './api.ts';
 import { BATCH_FROM, BATCH_MAX, runBatch, type BatchMember } from './batch.ts';
 import { drawChart, formatWh, REFERENCE_J, type ImageEnergy } from './chart.ts';
 import { showCheckMarker, uncertaintyNote } from './review.ts';
@@ -183,9 +183,15 @@ function cutOut(batch: Item[]): void {
 
 // ---- cards ----
 
-function addFiles(files: FileList | File[]): void {
+/** Photos the browser cannot show (HEIC) as JPEGs decoded by the server; the others as they are. A failed conversion keeps the original, so the cutout reports why. */
+async function browserReady(files: File[]): Promise<File[]> {
+  return Promise.all(files.map((f) => (needsConversion(f) ? convertForBrowser(f).catch(() => f) : f)));
+}
+
+async function addFiles(list: FileList | File[]): Promise<void> {
+  const files = await browserReady(Array.from(list));
   const added: Item[] = [];
-  for (const file of Array.from(files)) {
+  for (const file of files) {
     const card = ($<HTMLTemplateElement>('card').content.firstElementChild as HTMLLIElement).cloneNode(true) as HTMLLIElement;
     const item: Item = { id: nextId++, file, name: file.name || `photo-${nextId}.jpg`, card, state: 'queued', beforeUrl: URL.createObjectURL(file), strokes: [], cutWith: cutoutSettings(), uncertainty: null };
     card.dataset.id = String(item.id);
@@ -331,7 +337,7 @@ function mergeStages(a: Record<string, number>, b: Record<string, number>): Reco
 function wire(): void {
   const input = $<HTMLInputElement>('files');
   input.addEventListener('change', () => {
-    if (input.files?.length) addFiles(input.files);
+    if (input.files?.length) void addFiles([...input.files]);
     input.value = '';
   });
   const drop = $('drop');
@@ -339,8 +345,8 @@ function wire(): void {
   for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => {
     e.preventDefault();
-    const files = [...(e.dataTransfer?.files ?? [])].filter((f) => f.type.startsWith('image/') || /\.(jpe?g|png|webp|avif|tiff?|gif)$/i.test(f.name));
-    if (files.length) addFiles(files);
+    const files = [...(e.dataTransfer?.files ?? [])].filter((f) => f.type.startsWith('image/') || /\.(jpe?g|png|webp|avif|heic|heif|tiff?|gif)$/i.test(f.name));
+    if (files.length) void addFiles(files);
   });
 
   for (const tab of document.querySelectorAll<HTMLButtonElement>('#bg-tabs button')) {

@@ -6,7 +6,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { GreenroomError } from '../../errors.ts';
-import { downscaleToPixels } from '../../image/downscale.ts';
 import { formatBytes } from '../errors.ts';
 import { checkColor, checkMargin, imageRouteOptions, processImage } from '../image-route.ts';
 import { Upload } from '../multipart.ts';
@@ -116,10 +115,10 @@ export async function removebgRoutes(app: FastifyInstance): Promise<void> {
       const format = b.format === 'jpg' || (b.format === 'auto' && opaque && b.channels === 'rgba') ? 'jpeg' : 'png';
       const cap = REMOVEBG_SIZES[b.size];
       const result = await processImage(app, request, reply, 'removebg', async () => {
-        const input = cap ? await downscaleToPixels(bytes, cap, app.greenroom.config.maxPixels) : bytes;
         return app.greenroom.studio.cutout(
-          input,
+          bytes,
           {
+            ...(cap ? { maxPixels: cap } : {}),
             format,
             channels: b.channels,
             crop: b.crop,

@@ -4,7 +4,6 @@
  * that let the user set the service URL. Like Photoroom it sends x-uncertainty-score (0..1, lower is surer).
  */
 import type { FastifyInstance } from 'fastify';
-import { downscaleToPixels } from '../../image/downscale.ts';
 import { checkColor, imageRouteOptions, inputLabel, processImage, requireUpload } from '../image-route.ts';
 import type { Upload } from '../multipart.ts';
 import { sendImage } from '../reply-image.ts';
@@ -59,10 +58,10 @@ export async function segmentRoutes(app: FastifyInstance): Promise<void> {
       const name = inputLabel(upload);
       const cap = Math.min(PHOTOROOM_SIZES[b.size]!, app.greenroom.config.maxPixels);
       const result = await processImage(app, request, reply, 'segment', async () => {
-        const input = await downscaleToPixels(upload.data, cap, app.greenroom.config.maxPixels);
         return app.greenroom.studio.cutout(
-          input,
+          upload.data,
           {
+            maxPixels: cap,
             format: b.format === 'jpg' ? 'jpeg' : b.format,
             channels: b.channels,
             crop: b.crop,
