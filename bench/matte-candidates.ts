@@ -140,17 +140,30 @@ function context(name: string, o: { view?: string; lo?: number; hi?: number; ram
 export interface Recipe {
   /** `best`'s mirrored pass by main's rule (photo larger than the working size, softness >= 0.02). */
   mirror?: boolean;
+  /** The mirrored pass at a smaller working size (its matte upsampled to the first's), by the same rule, from `mirrorFrom` x the working size. */
+  mirrorSize?: number;
+  mirrorFrom?: number;
   /** The context pass: its view, trigger and picture guard (hug at which the context matte is refused). */
   context?: { view?: string; trigger?: ContextTrigger; hug?: number; lo?: number; hi?: number };
   specks?: SpeckOptions;
   holes?: HoleOptions;
-  /** Overrides of the shipped sharpening options. */
-  sharpen?: Partial<SharpenOptions>;
+  /** Overrides of the shipped sharpening options (or a function of the upsampling factor giving them). */
+  sharpen?: Partial<SharpenOptions> | ((factor: number) => Partial<SharpenOptions>);
 }
+
+/** The evidence limit with its spread one matte pixel (the upsampling factor, at least 1 px). */
+export const limitAt = (base: number, lift: number, direction: 'both' | 'up' | 'down' = 'both', spread = 1) => (factor: number): Partial<SharpenOptions> => ({ evidenceLimit: { spread: Math.max(1, factor * spread), base, lift, direction } });
 
 /** The working-size matte a recipe hands to the sharpening. */
 export function recipeMatte(nets: LabNets, factor: number, r: Recipe, photo?: LabPhoto): LabPlane {
-  let m = r.mirror && factor >= 1 && uncertaintyEvidence(nets.matte).softness >= 0.02 ? averaged(nets) : nets.matte;
+  let m = r.mirror && factor >= (r.mirrorFrom ?? 1) && uncertaintyEvidence(nets.matte).softness >= 0.02 ? averaged(nets) : nets.matte;
+  if (r.mirrorSize && factor >= (r.mirrorFrom ?? 1) && uncertaintyEvidence(nets.matte).softness >= 0.02) {
+    const small = nets.at(r.mirrorSize, true);
+    const up = resizeBilinear(small.data, small.width, small.height, m.width, m.height);
+    const avg = new Float32Array(m.data.length);
+    for (let i = 0; i < avg.length; i++) avg[i] = (m.data[i]! + up[i]!) / 2;
+    m = { ...m, data: avg };
+  }
   if (r.context && (!r.context.trigger || wantsContextPass(frameEvidence(m), r.context.trigger))) {
     const raw = nets.view(r.context.view ?? 'context');
     const c = contextMatte(raw.data, contextFrame(raw.width), m.width);
@@ -165,11 +178,13 @@ export function recipe(name: string, about: string, r: Recipe): Candidate {
   return {
     name,
     about,
-    ...(r.mirror ? { flip: true } : {}),
+    ...(r.mirror || r.mirrorSize ? { flip: true } : {}),
+    ...(r.mirrorSize ? { sizes: [r.mirrorSize] } : {}),
     ...(r.context ? { views: [r.context.view ?? 'context'] } : {}),
     predict(photo, nets, ctx) {
       const m = recipeMatte(nets, ctx.factor, r, photo);
-      return toAlpha(sharpenEdges(photo, upsample(m, photo.width, photo.height), { ...sharpenOptionsFor(ctx.factor), ...r.sharpen }));
+      const extra = typeof r.sharpen === 'function' ? r.sharpen(ctx.factor) : r.sharpen;
+      return toAlpha(sharpenEdges(photo, upsample(m, photo.width, photo.height), { ...sharpenOptionsFor(ctx.factor), ...extra }));
     },
   };
 }
@@ -181,9 +196,22 @@ export const CANDIDATES: readonly Candidate[] = [
   recipe('ctxblur', 'the same with the blurred-continuation border', { context: { view: 'ctxblur', trigger: CTX_TRIGGER } }),
   recipe('ctx-nohug', 'ctx without the picture guard', { context: { trigger: CTX_TRIGGER, hug: 2 } }),
   recipe('ctx-guard-all', 'the context pass for every photo, with the picture guard', { context: { hug: PICTURE_HUG } }),
+  recipe('limit-10-2', 'the colour evidence held within 0.1 + 2 x the matte\'s change over 2 matte px of the steepened ramp', { sharpen: limitAt(0.1, 2) }),
+  recipe('limit-5-1', 'evidence within 0.05 + 1 x the change', { sharpen: limitAt(0.05, 1) }),
+  recipe('limit-20-2', 'evidence within 0.2 + 2 x the change', { sharpen: limitAt(0.2, 2) }),
+  recipe('limit-10-4', 'evidence within 0.1 + 4 x the change', { sharpen: limitAt(0.1, 4) }),
+  recipe('limit-up', 'evidence within 0.1 + 2 x the change, only where it lifts alpha under 0.5 (a faint wash into specks)', { sharpen: limitAt(0.1, 2, 'up') }),
+  recipe('limit-down', 'evidence within 0.1 + 2 x the change, only where it carves alpha of 0.5 or more (highlights into holes)', { sharpen: limitAt(0.1, 2, 'down') }),
+  recipe('limit-s2', 'evidence within 0.1 + 2 x the change over 4 matte px', { sharpen: limitAt(0.1, 2, 'both', 2) }),
+  recipe('mirror-512', 'the mirrored pass at 512 px (averaged with the 1024 matte), photos larger than the working size', { mirrorSize: 512 }),
+  recipe('mirror-768', 'the mirrored pass at 768 px', { mirrorSize: 768 }),
+  recipe('mirror-3x', "main's mirrored pass (1024) only for photos 3x the working size or more", { mirror: true, mirrorFrom: 3 }),
+  recipe('along-1', 'the colour evidence read as the median of 5 taps along the contour, 1 px apart (x factor/2 above 2x)', { sharpen: (f) => ({ alongContour: { step: Math.max(1, f / 2) } }) }),
+  recipe('along-2', 'the same, taps 2 px apart (x factor)', { sharpen: (f) => ({ alongContour: { step: Math.max(2, f) } }) }),
   recipe('holes', 'false holes lifted at the working size (small dips inside a solid part, no background-coloured path out)', { holes: {} }),
-  recipe('holes-400', 'holes, dips up to 4e-4 of the frame', { holes: { maxShare: 4e-4 } }),
+  recipe('holes-rim', 'holes lifted to their rim (not to 1)', { holes: { liftTo: 'rim' } }),
   recipe('holes-s8', 'holes, solidity 0.8', { holes: { minSolid: 0.8 } }),
+  recipe('holes-s7', 'holes, solidity 0.7', { holes: { minSolid: 0.7 } }),
   recipe('specks', 'specks removed at the working size (support 0.04, kept from 5% of the largest fragment)', { specks: {} }),
   recipe('specks-2', 'specks, kept from 2%', { specks: { keepShare: 0.02 } }),
   recipe('specks-10', 'specks, kept from 10%', { specks: { keepShare: 0.1 } }),
