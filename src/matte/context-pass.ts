@@ -17,6 +17,7 @@
  */
 import { boxMean } from './box.ts';
 import { resizeBilinear, resizeRgbBilinear } from './resample.ts';
+import type { FrameEvidence } from './context-trigger.ts';
 import type { Plane } from './types.ts';
 
 /** Where the photo sits in the bordered view, at working size `size` (square). */
@@ -82,13 +83,8 @@ export function contextMatte(second: Float32Array, frame: ContextFrame, out = fr
   return resizeBilinear(crop, inner, inner, out, out);
 }
 
-/** What the first matte says about the frame. */
-export interface FrameEvidence {
-  /** Share of the matte's outermost ring (EDGE_RING pixels deep) with alpha at least TOUCH_ALPHA: the subject reaches the frame. */
-  touch: number;
-  /** Share of the whole matte that is undecided (UNSURE_LO < alpha < UNSURE_HI). */
-  unsure: number;
-}
+export type { ContextTrigger, FrameEvidence } from './context-trigger.ts';
+export { wantsContextPass } from './context-trigger.ts';
 
 export const EDGE_RING = 2;
 export const TOUCH_ALPHA = 0.25;
@@ -110,16 +106,6 @@ export function frameEvidence(matte: Plane, ring = EDGE_RING, touchAlpha = TOUCH
     }
   }
   return { touch: ringCount ? touched / ringCount : 0, unsure: data.length ? unsure / data.length : 0 };
-}
-
-/** When the context pass runs: the subject touches the frame over at least `minTouch` of its ring and at least `minUnsure` of the matte is undecided. */
-export interface ContextTrigger {
-  minTouch: number;
-  minUnsure: number;
-}
-
-export function wantsContextPass(evidence: FrameEvidence, trigger: ContextTrigger): boolean {
-  return evidence.touch >= trigger.minTouch && evidence.unsure >= trigger.minUnsure;
 }
 
 /**

@@ -181,6 +181,9 @@ function colourEvidence(matte: Plane, rgb: Uint8Array, d: Dip, labels: Int32Arra
   return { toBackground, toSubject, background };
 }
 
+/** A path runs only through pixels the network gave less than this (a highlight's halo on the subject's body does not count). */
+export const PATH_ALPHA = 0.5;
+
 /** RGB distance (0..441) within which a pixel looks like the background. */
 export const PATH_TOLERANCE = 40;
 
@@ -215,7 +218,8 @@ function colourPath(matte: Plane, rgb: Uint8Array, d: Dip, labels: Int32Array, l
       seen[k] = 1;
       const j = yy * w + xx;
       if (data[j]! < 0.05) return true;
-      if (looksBackground(j)) stack.push(j);
+      // Through pixels that look like the background and that the network did not call subject.
+      if (data[j]! < PATH_ALPHA && looksBackground(j)) stack.push(j);
     }
   }
   return false;
@@ -250,12 +254,14 @@ export interface HoleOptions {
   minRim?: number;
   /** Of the subject pixels around the dip, at least this share must be confident (a solid part, not fur or fronds). */
   minSolid?: number;
+  /** Lift a false hole to its rim (as the matte around it) or to 1 (opaque, so the sharpening leaves it alone). */
+  liftTo?: 'rim' | 'one';
 }
 
 export const HOLE_MAX_SHARE = 1e-4;
 export const HOLE_MIN_ALPHA = 0.03;
 export const HOLE_MIN_RIM = 0.8;
-export const HOLE_MIN_SOLID = 0.9;
+export const HOLE_MIN_SOLID = 0.7;
 
 /**
  * The matte with its false holes lifted to their rim: dips that are small (at most maxShare of the
@@ -275,6 +281,7 @@ export function fillFalseHoles(matte: Plane, rgb: Uint8Array, options: HoleOptio
     count++;
   });
   const out = Float32Array.from(matte.data);
-  if (count) for (let i = 0; i < out.length; i++) if (lift[labels[i]!]) out[i] = filled[i]!;
+  const one = (options.liftTo ?? 'one') === 'one';
+  if (count) for (let i = 0; i < out.length; i++) if (lift[labels[i]!]) out[i] = one ? 1 : filled[i]!;
   return { data: out, filled: count };
 }

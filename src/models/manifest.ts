@@ -41,16 +41,23 @@ const ModelSchema = z.object({
   }),
 });
 
-export const QUALITIES = ['fast', 'balanced', 'best'] as const;
+/** Cheapest first. `max` runs every network pass `best` may skip, at best's working size (models.json says which). */
+export const QUALITIES = ['fast', 'balanced', 'best', 'max'] as const;
 export type Quality = (typeof QUALITIES)[number];
 
 const ManifestSchema = z.object({
   default: z.string(),
-  qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int() }),
+  qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int(), max: z.number().int() }),
   /** When the network also runs on the mirrored photo (see models.json). */
   mirroredPass: z
     .object({ qualities: z.array(z.enum(QUALITIES)), minSoftness: z.number().min(0), minFactor: z.number().min(0).default(0) })
     .default({ qualities: [], minSoftness: 0, minFactor: 0 }),
+  /** When the network also sees the photo framed in grey, for subjects cut by the frame (see models.json and src/matte/context-pass.ts). */
+  contextPass: z
+    .object({ qualities: z.record(z.enum(QUALITIES), z.object({ minTouch: z.number().min(0), minUnsure: z.number().min(0) })) })
+    .default({ qualities: {} }),
+  /** Specks and false holes cleaned from the network's matte (src/matte/specks.ts, holes.ts), per quality. */
+  cleanMatte: z.object({ qualities: z.array(z.enum(QUALITIES)) }).default({ qualities: [] }),
   models: z.record(z.string(), ModelSchema),
 });
 
@@ -85,6 +92,16 @@ export function mayMirror(quality: Quality, factor: number, manifest: Manifest =
 /** Whether a quality runs the mirrored second pass for a first matte this undecided, of a photo `factor` times the working size. */
 export function wantsMirroredPass(quality: Quality, softness: number, factor: number, manifest: Manifest = loadManifest()): boolean {
   return mayMirror(quality, factor, manifest) && softness >= manifest.mirroredPass.minSoftness;
+}
+
+/** When a quality runs the context pass (the subject touches the frame over minTouch of its ring and the matte is unsure over minUnsure); undefined: never. */
+export function contextTrigger(quality: Quality, manifest: Manifest = loadManifest()): { minTouch: number; minUnsure: number } | undefined {
+  return manifest.contextPass.qualities[quality];
+}
+
+/** Whether a quality cleans specks and false holes from the network's matte. */
+export function cleansMatte(quality: Quality, manifest: Manifest = loadManifest()): boolean {
+  return manifest.cleanMatte.qualities.includes(quality);
 }
 
 /** The network's working resolution for a quality preset, a multiple of what the model needs. */

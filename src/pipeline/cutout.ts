@@ -9,7 +9,10 @@ import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
 import { uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
-import { mayMirror, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
+import { cleansMatte, contextTrigger, mayMirror, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
+import { wantsContextPass } from '../matte/context-trigger.ts';
+import type { ContextReport } from '../matte/matte-steps.ts';
+import type { MatteSummary } from '../pixels/tasks.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { PixelRunner } from '../pixels/pool.ts';
 import type { CutoutOptions } from './cutout-options.ts';
@@ -78,7 +81,9 @@ export interface Cutout {
 export interface NetworkMatte extends Plane {
   /** What the matte says about the network's certainty (uncertainty.ts). */
   evidence: UncertaintyEvidence;
-  /** 1, or 2 when the mirrored photo was also seen and the mattes averaged. */
+  /** What the context pass did, when it ran (issue 16). */
+  context?: ContextReport;
+  /** 1, plus one for the mirrored pass (averaged) and one for the context pass, when they ran. */
   passes: number;
   /** The subject's box at the matte's resolution (alpha above 12/255), null when empty. */
   box: Box | null;
@@ -180,11 +185,42 @@ export async function segmentStage(
     const summary = await deps.pixels.run('matteSummary', { data: first, size }, { ...run, transfer: [first.buffer as ArrayBuffer] });
     const target = input.mirrored && refineSize?.(summary.matte, summary.box);
     const enlargement = target ? Math.max(target.width, target.height) / size : factor;
-    if (!input.mirrored || !wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) return { ...summary.matte, evidence: summary.evidence, box: summary.box, passes: 1 };
-    const second = await deps.segmenter.segment(input.mirrored, size, control.queued());
-    const both = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
-    return { ...both.matte, evidence: both.evidence, box: both.box, passes: 2 };
+    let result = summary;
+    let passes = 1;
+    if (input.mirrored && wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) {
+      const second = await deps.segmenter.segment(input.mirrored, size, control.queued());
+      result = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
+      passes++;
+    }
+    // Issue 16 (src/matte/matte-steps.ts): the context pass for a subject cut by the frame, then specks and false holes.
+    const steps = await issue16Steps(decoded, input.rgb, result, options.quality, size, deps, control);
+    return { ...steps.summary.matte, evidence: steps.summary.evidence, box: steps.summary.box, passes: passes + steps.passes, ...(steps.context ? { context: steps.context } : {}) };
   });
+}
+
+/**
+ * Issue 16's steps at the working size: when the quality asks for it (models.json contextPass) and
+ * the first matte touches the frame and is unsure enough, the network also sees the photo framed
+ * in grey and its matte is fused where the first is unsure (context-pass.ts); then, at the
+ * qualities that clean (models.json cleanMatte), detached specks and false holes (specks.ts,
+ * holes.ts). `networkRgb` is the network's input (on shared memory).
+ */
+async function issue16Steps(decoded: DecodedImage, networkRgb: Uint8Array, summary: MatteSummary, quality: Quality, size: number, deps: CutoutDeps, control: StageControlLike): Promise<{ summary: MatteSummary; passes: number; context?: ContextReport }> {
+  const run = { control };
+  let out = summary;
+  let passes = 0;
+  let context: ContextReport | undefined;
+  const trigger = contextTrigger(quality);
+  if (trigger && wantsContextPass(summary.frame, trigger)) {
+    const view = await deps.pixels.run('contextView', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size }, run);
+    const second = await deps.segmenter.segment(view.rgb, size, control.queued());
+    const fused = await deps.pixels.run('contextFuse', { summary: out, second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
+    out = fused.summary;
+    context = fused.report;
+    passes++;
+  }
+  if (cleansMatte(quality)) out = (await deps.pixels.run('matteClean', { summary: out, rgb: networkRgb }, run)).summary;
+  return { summary: out, passes, ...(context ? { context } : {}) };
 }
 
 /**
