@@ -9,7 +9,6 @@ import { uncertaintyEvidence } from '../src/matte/uncertainty.ts';
 import { contextFrame, contextMatte, frameEvidence, fuseContext, pictureHug, PICTURE_HUG, wantsContextPass, type ContextTrigger } from '../src/matte/context-pass.ts';
 import { removeSpecks, type SpeckOptions } from '../src/matte/specks.ts';
 import { fillFalseHoles, type HoleOptions } from '../src/matte/holes.ts';
-import { resizeRgbBilinear } from '../src/matte/resample.ts';
 import type { Candidate, LabNets, LabPhoto, LabPlane } from './matte-lab-types.ts';
 
 /** The matte upsampled (or shrunk) bilinearly to the photo's size, as greenroom's `refine: false`. */
@@ -170,7 +169,7 @@ export function recipeMatte(nets: LabNets, factor: number, r: Recipe, photo?: La
     if (pictureHug({ data: c, width: m.width, height: m.height }) < (r.context.hug ?? PICTURE_HUG)) m = { ...m, data: fuseContext(m.data, c, r.context.lo, r.context.hi) };
   }
   if (r.specks) m = { ...m, data: removeSpecks(m, r.specks).data };
-  if (r.holes && photo) m = { ...m, data: fillFalseHoles(m, resizeRgbBilinear(photo.data, photo.width, photo.height, m.width, m.height), r.holes).data };
+  if (r.holes) m = { ...m, data: fillFalseHoles(m, r.holes).data };
   return m;
 }
 
@@ -191,7 +190,14 @@ export function recipe(name: string, about: string, r: Recipe): Candidate {
 
 const CTX_TRIGGER: ContextTrigger = { minTouch: 0.03, minUnsure: 0.08 };
 
+/** What `best` runs after issue 16 (models.json contextPass.best, cleanMatte; sharpenOptionsFor). */
+export const AFTER: Recipe = { context: { trigger: CTX_TRIGGER }, specks: {}, holes: {} };
+/** What `max` runs: best's mirrored pass of before, the context pass for every photo touching the frame, the rest as best. */
+export const MAX: Recipe = { mirror: true, context: { trigger: { minTouch: 0.03, minUnsure: 0 } }, specks: {}, holes: {} };
+
 export const CANDIDATES: readonly Candidate[] = [
+  recipe('after', "best after issue 16: one pass, the context pass when the first matte touches the frame and is unsure over 8%, specks, false holes, then as shipped", AFTER),
+  recipe('max', 'max: the mirrored pass (photos larger than the working size, softness >= 0.02), the context pass whenever the first matte touches the frame, specks, false holes, then as shipped', MAX),
   recipe('ctx', 'context pass (grey) when the first matte touches the frame (>= 0.03 of its ring) and is unsure over >= 8%, refused when the context matte hugs the photo (picture)', { context: { trigger: CTX_TRIGGER } }),
   recipe('ctxblur', 'the same with the blurred-continuation border', { context: { view: 'ctxblur', trigger: CTX_TRIGGER } }),
   recipe('ctx-nohug', 'ctx without the picture guard', { context: { trigger: CTX_TRIGGER, hug: 2 } }),

@@ -2,20 +2,23 @@
  * No false holes. On a glossy subject (a varnished bead, a glazed mug, chrome) the highlights
  * reflect the studio, so they look like the pale backdrop, and the network lets its alpha dip
  * there; the edge sharpening then reads the highlight's colour as background and carves the dip
- * into a transparent hole. A true see-through hole (a mug's handle, a bangle, the gaps of a
- * chair) shows the background the subject stands on.
+ * into a transparent hole. A true see-through hole (a mug's handle, a bangle, the gaps of a chair)
+ * shows the background the subject stands on. Colour cannot tell them apart when the highlight
+ * reflects that very background (the glossy proxy set is made so); the network's matte can:
  *
- * Working on the network's matte at its working size: a dip is a region the matte leaves lower
- * than everything around it (found by filling the matte from the frame inwards, as water fills
- * basins: the filled value of a pixel is the lowest "rim" over which it could drain to the frame).
- * Each dip is judged by the evidence:
- * - how sure the network was that it sees background there (the dip's lowest alpha: a highlight
- *   dips to 0.3-0.6, a hole the network sees through reaches 0);
- * - the dip's size next to its rim's (a highlight is a small spot on a part; a hole is as wide as
- *   the part around it);
- * - whether the photo's colours in the dip agree with the background around the subject (the
- *   colour of the matte's confident background near the dip) better than with the subject's rim.
- * A dip judged a false hole is lifted to its rim; everything else is left as the network said.
+ * A dip is a region the matte holds lower than everything around it, found by filling the matte
+ * from the frame inwards as water fills basins: a pixel's filled level is the lowest rim over which
+ * it drains to the frame, so a dip's rim says whether there is a path from it to the background
+ * that the network did not call subject. A dip is a false hole, and is lifted to opaque, when
+ * - its rim is at least 0.8: no path out except across the subject's confident body;
+ * - the network never reached background in it (its lowest alpha is at least 0.03): a hole the
+ *   network sees through reaches 0, a highlight dips to 0.1-0.6;
+ * - it is small (at most 1e-4 of the frame: about 100 matte pixels at 1024): a highlight is a spot,
+ *   a see-through hole as wide as the part around it;
+ * - the part around it is solid: of the subject's pixels in a window of the dip's size around it,
+ *   at least 70% are confident (a gap among fur, fronds or wires is ringed by soft alpha).
+ * Everything else stays as the network said; the sharpening still opens true holes the network
+ * missed where the colours show them.
  */
 import { labelRegions } from './specks.ts';
 import type { Plane } from './types.ts';
@@ -33,19 +36,8 @@ export interface Dip {
   y0: number;
   x1: number;
   y1: number;
-  /** Mean photo colour in the dip (0..255), when a photo was given. */
-  colour?: [number, number, number];
-  /** Distance (RGB, 0..441) from the dip's colour to the nearest confident-background colour around, and to the rim's subject colour. */
-  toBackground?: number;
-  toSubject?: number;
   /** Of the subject's pixels (alpha >= 0.05) in the window of the dip's span around it, outside the dip, the share the matte holds confidently (alpha >= 0.9): a spot inside a solid part is near 1, a gap in fur or fronds far less. */
   solid: number;
-  /**
-   * Whether the photo shows a path from the dip to confident background through pixels of the
-   * background's colour (within PATH_TOLERANCE of the nearest background colour): a gap between
-   * strands or spindles opens onto the background; a highlight is ringed by the subject's body.
-   */
-  path?: boolean;
 }
 
 /**
@@ -100,15 +92,14 @@ export function fillFromFrame(matte: Plane): Float32Array {
   return filled;
 }
 
-/** Dips deeper than `depth` (filled - alpha), with their evidence; `rgb` is the photo at the matte's size (interleaved). */
-export function findDips(matte: Plane, rgb?: Uint8Array, depth = HOLE_DEPTH): { dips: Dip[]; labels: Int32Array; filled: Float32Array } {
+/** Dips deeper than `depth` (filled - alpha), with their evidence. */
+export function findDips(matte: Plane, depth = HOLE_DEPTH): { dips: Dip[]; labels: Int32Array; filled: Float32Array } {
   const { data, width: w, height: h } = matte;
   const filled = fillFromFrame(matte);
   const mask = new Uint8Array(w * h);
   for (let i = 0; i < mask.length; i++) mask[i] = filled[i]! - data[i]! > depth ? 1 : 0;
   const { labels, count } = labelRegions(mask, w, h);
   const dips: Dip[] = Array.from({ length: count }, () => ({ area: 0, min: 1, mean: 0, rim: 0, x0: w, y0: h, x1: -1, y1: -1, solid: 0 }));
-  const sums = new Float64Array(count * 3);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (!l) continue;
@@ -122,107 +113,14 @@ export function findDips(matte: Plane, rgb?: Uint8Array, depth = HOLE_DEPTH): { 
     if (x > d.x1) d.x1 = x;
     if (y < d.y0) d.y0 = y;
     if (y > d.y1) d.y1 = y;
-    if (rgb) for (let c = 0; c < 3; c++) sums[(l - 1) * 3 + c]! += rgb[i * 3 + c]!;
   }
   for (let k = 0; k < count; k++) {
     const d = dips[k]!;
     d.mean /= d.area;
     d.solid = solidity(matte, d, labels, k + 1);
-    if (rgb) {
-      d.colour = [sums[k * 3]! / d.area, sums[k * 3 + 1]! / d.area, sums[k * 3 + 2]! / d.area];
-      const evidence = colourEvidence(matte, rgb, d, labels, k + 1);
-      Object.assign(d, { toBackground: evidence.toBackground, toSubject: evidence.toSubject, path: colourPath(matte, rgb, d, labels, k + 1, evidence.background) });
-    }
+
   }
   return { dips, labels, filled };
-}
-
-/**
- * How the dip's colour compares with the confident background near it (alpha < 0.05, within a
- * window of three times the dip's size around it, outside the dip) and with the subject's rim
- * (alpha > 0.9 in the same window): distances from the dip's mean colour to the nearest of a few
- * background colours (cells of the window's background) and to the rim's mean colour.
- */
-function colourEvidence(matte: Plane, rgb: Uint8Array, d: Dip, labels: Int32Array, label: number): { toBackground: number; toSubject: number; background: number[][] } {
-  const { data, width: w, height: h } = matte;
-  const span = Math.max(d.x1 - d.x0, d.y1 - d.y0) + 1;
-  const m = Math.max(4, span * 2);
-  const x0 = Math.max(0, d.x0 - m), x1 = Math.min(w - 1, d.x1 + m), y0 = Math.max(0, d.y0 - m), y1 = Math.min(h - 1, d.y1 + m);
-  // Background colours in cells of about the dip's size: the nearest one counts (a backdrop has a gradient).
-  const cell = Math.max(2, span);
-  const cols = Math.ceil((x1 - x0 + 1) / cell), rows = Math.ceil((y1 - y0 + 1) / cell);
-  const bg = new Float64Array(cols * rows * 4);
-  const sub = [0, 0, 0, 0];
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      const i = y * w + x;
-      if (labels[i] === label) continue;
-      const a = data[i]!;
-      if (a < 0.05) {
-        const c = (Math.floor((y - y0) / cell) * cols + Math.floor((x - x0) / cell)) * 4;
-        bg[c]! += 1;
-        for (let k = 0; k < 3; k++) bg[c + 1 + k]! += rgb[i * 3 + k]!;
-      } else if (a > 0.9) {
-        sub[0]! += 1;
-        for (let k = 0; k < 3; k++) sub[1 + k]! += rgb[i * 3 + k]!;
-      }
-    }
-  }
-  const [r, g, b] = d.colour!;
-  let toBackground = Infinity;
-  const background: number[][] = [];
-  for (let c = 0; c < cols * rows; c++) {
-    const n = bg[c * 4]!;
-    if (n < 2) continue;
-    background.push([bg[c * 4 + 1]! / n, bg[c * 4 + 2]! / n, bg[c * 4 + 3]! / n]);
-    toBackground = Math.min(toBackground, Math.hypot(bg[c * 4 + 1]! / n - r, bg[c * 4 + 2]! / n - g, bg[c * 4 + 3]! / n - b));
-  }
-  const toSubject = sub[0]! ? Math.hypot(sub[1]! / sub[0]! - r, sub[2]! / sub[0]! - g, sub[3]! / sub[0]! - b) : Infinity;
-  return { toBackground, toSubject, background };
-}
-
-/** A path runs only through pixels the network gave less than this (a highlight's halo on the subject's body does not count). */
-export const PATH_ALPHA = 0.5;
-
-/** RGB distance (0..441) within which a pixel looks like the background. */
-export const PATH_TOLERANCE = 40;
-
-/**
- * A flood from the dip through pixels that look like one of the background colours around it,
- * within the window of three spans around the dip: true when it reaches confident background
- * (alpha < 0.05) outside the dip.
- */
-function colourPath(matte: Plane, rgb: Uint8Array, d: Dip, labels: Int32Array, label: number, background: number[][]): boolean {
-  if (!background.length) return false;
-  const { data, width: w, height: h } = matte;
-  const m = 3 * (Math.max(d.x1 - d.x0, d.y1 - d.y0) + 1);
-  const x0 = Math.max(0, d.x0 - m), x1 = Math.min(w - 1, d.x1 + m), y0 = Math.max(0, d.y0 - m), y1 = Math.min(h - 1, d.y1 + m);
-  const ww = x1 - x0 + 1;
-  const seen = new Uint8Array(ww * (y1 - y0 + 1));
-  const stack: number[] = [];
-  const t2 = PATH_TOLERANCE * PATH_TOLERANCE;
-  const looksBackground = (i: number) => {
-    const r = rgb[i * 3]!, g = rgb[i * 3 + 1]!, b = rgb[i * 3 + 2]!;
-    for (const c of background) if ((c[0]! - r) ** 2 + (c[1]! - g) ** 2 + (c[2]! - b) ** 2 < t2) return true;
-    return false;
-  };
-  for (let y = d.y0; y <= d.y1; y++) for (let x = d.x0; x <= d.x1; x++) if (labels[y * w + x] === label) { seen[(y - y0) * ww + x - x0] = 1; stack.push(y * w + x); }
-  while (stack.length) {
-    const i = stack.pop()!;
-    const x = i % w, y = (i - x) / w;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      const xx = x + dx, yy = y + dy;
-      if (xx < x0 || xx > x1 || yy < y0 || yy > y1) continue;
-      const k = (yy - y0) * ww + xx - x0;
-      if (seen[k]) continue;
-      seen[k] = 1;
-      const j = yy * w + xx;
-      if (data[j]! < 0.05) return true;
-      // Through pixels that look like the background and that the network did not call subject.
-      if (data[j]! < PATH_ALPHA && looksBackground(j)) stack.push(j);
-    }
-  }
-  return false;
 }
 
 /** Of the pixels with alpha >= 0.05 in the window of the dip's span around it, outside the dip, the share with alpha >= 0.9. */
@@ -264,19 +162,18 @@ export const HOLE_MIN_RIM = 0.8;
 export const HOLE_MIN_SOLID = 0.7;
 
 /**
- * The matte with its false holes lifted to their rim: dips that are small (at most maxShare of the
- * frame), where the network never reached background (minAlpha), inside a confident solid part
- * (minRim, minSolid), and with no path through background-coloured pixels to the background
- * around the subject. `rgb`: the photo at the matte's size (the network's input). A new plane and
- * the number of dips lifted.
+ * The matte with its false holes lifted (to 1, or to their rim): dips that are small (at most
+ * maxShare of the frame), where the network never reached background (minAlpha), ringed by the
+ * subject's confident body (minRim) inside a solid part (minSolid). A new plane and the number of
+ * dips lifted.
  */
-export function fillFalseHoles(matte: Plane, rgb: Uint8Array, options: HoleOptions = {}): { data: Float32Array; filled: number } {
+export function fillFalseHoles(matte: Plane, options: HoleOptions = {}): { data: Float32Array; filled: number } {
   const maxArea = (options.maxShare ?? HOLE_MAX_SHARE) * matte.width * matte.height;
-  const { dips, labels, filled } = findDips(matte, rgb);
+  const { dips, labels, filled } = findDips(matte);
   const lift = new Uint8Array(dips.length + 1);
   let count = 0;
   dips.forEach((d, k) => {
-    if (d.area > maxArea || d.min < (options.minAlpha ?? HOLE_MIN_ALPHA) || d.rim < (options.minRim ?? HOLE_MIN_RIM) || d.solid < (options.minSolid ?? HOLE_MIN_SOLID) || d.path) return;
+    if (d.area > maxArea || d.min < (options.minAlpha ?? HOLE_MIN_ALPHA) || d.rim < (options.minRim ?? HOLE_MIN_RIM) || d.solid < (options.minSolid ?? HOLE_MIN_SOLID)) return;
     lift[k + 1] = 1;
     count++;
   });

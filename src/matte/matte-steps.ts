@@ -49,9 +49,9 @@ export interface CleanReport {
   holes: number;
 }
 
-/** Specks removed, then false holes lifted, on the matte; `rgb` is the photo at the matte's size (the network's input). A new plane. */
-export function cleanMatte(matte: Plane, rgb: Uint8Array, options: { specks?: SpeckOptions; holes?: HoleOptions } = {}): { data: Float32Array; report: CleanReport } {
+/** Specks removed, then false holes lifted, on the matte. A new plane. */
+export function cleanMatte(matte: Plane, options: { specks?: SpeckOptions; holes?: HoleOptions } = {}): { data: Float32Array; report: CleanReport } {
   const specks = removeSpecks(matte, options.specks);
-  const holes = fillFalseHoles({ ...matte, data: specks.data }, rgb, options.holes);
+  const holes = fillFalseHoles({ ...matte, data: specks.data }, options.holes);
   return { data: holes.data, report: { specks: specks.fragments, speckPixels: specks.pixels, holes: holes.filled } };
 }

@@ -60,6 +60,8 @@ export interface CutoutResult {
   hints?: HintsReport;
   /** 0 (sure) .. 1 (unsure): how likely the cutout needs a look; absent when no network ran. */
   uncertainty?: number;
+  /** How many times the network ran (1, or more when a mirrored or context pass ran: issue 16); absent when no network ran. */
+  networkPasses?: number;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -75,6 +77,8 @@ export interface Cutout {
   hints?: HintsReport;
   /** 0 (sure) .. 1 (unsure), from the network's matte; absent when no network ran (a reused matte). */
   uncertainty?: number;
+  /** Network passes run (absent when none ran). */
+  networkPasses?: number;
 }
 
 /** The network's matte at its working resolution (square), covering the whole photo. */
@@ -193,7 +197,7 @@ export async function segmentStage(
       passes++;
     }
     // Issue 16 (src/matte/matte-steps.ts): the context pass for a subject cut by the frame, then specks and false holes.
-    const steps = await issue16Steps(decoded, input.rgb, result, options.quality, size, deps, control);
+    const steps = await issue16Steps(decoded, result, options.quality, size, deps, control);
     return { ...steps.summary.matte, evidence: steps.summary.evidence, box: steps.summary.box, passes: passes + steps.passes, ...(steps.context ? { context: steps.context } : {}) };
   });
 }
@@ -203,9 +207,9 @@ export async function segmentStage(
  * the first matte touches the frame and is unsure enough, the network also sees the photo framed
  * in grey and its matte is fused where the first is unsure (context-pass.ts); then, at the
  * qualities that clean (models.json cleanMatte), detached specks and false holes (specks.ts,
- * holes.ts). `networkRgb` is the network's input (on shared memory).
+ * holes.ts).
  */
-async function issue16Steps(decoded: DecodedImage, networkRgb: Uint8Array, summary: MatteSummary, quality: Quality, size: number, deps: CutoutDeps, control: StageControlLike): Promise<{ summary: MatteSummary; passes: number; context?: ContextReport }> {
+async function issue16Steps(decoded: DecodedImage, summary: MatteSummary, quality: Quality, size: number, deps: CutoutDeps, control: StageControlLike): Promise<{ summary: MatteSummary; passes: number; context?: ContextReport }> {
   const run = { control };
   let out = summary;
   let passes = 0;
@@ -219,7 +223,7 @@ async function issue16Steps(decoded: DecodedImage, networkRgb: Uint8Array, summa
     context = fused.report;
     passes++;
   }
-  if (cleansMatte(quality)) out = (await deps.pixels.run('matteClean', { summary: out, rgb: networkRgb }, run)).summary;
+  if (cleansMatte(quality)) out = (await deps.pixels.run('matteClean', { summary: out }, run)).summary;
   return { summary: out, passes, ...(context ? { context } : {}) };
 }
 
@@ -243,7 +247,7 @@ export async function refineStage(
     const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
     // With hints, the colours are worked out once, after the touch-up.
     const cutout = await refineInParts(deps.pixels, image, matte, decoded.alpha, { refine: options.refine, decontaminate: options.decontaminate && !hints }, control);
-    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, subject: cutout.subject, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence) };
+    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, subject: cutout.subject, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence), networkPasses: matte.passes };
   });
   if (!hints) return cut;
   const image = { data: cut.decoded.rgb, width: cut.decoded.width, height: cut.decoded.height };
@@ -254,7 +258,7 @@ export async function refineStage(
 export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps: CutoutDeps): Promise<CutoutResult> {
   const stages = recorderFor(deps);
   const model = deps.segmenter.model;
-  const { decoded, workingSize: size, hints, uncertainty, subject: found, ...cutout } = await cutoutStages(bytes, options, deps, stages);
+  const { decoded, workingSize: size, hints, uncertainty, networkPasses, subject: found, ...cutout } = await cutoutStages(bytes, options, deps, stages);
 
   const { encoded, subject, region } = await stages.time('encode', async (control) => {
     control.ranOn('libvips');
@@ -287,6 +291,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     ...(deps.energy ? { energy: deps.energy.receipt() } : {}),
     ...(hints ? { hints } : {}),
     ...(uncertainty !== undefined ? { uncertainty } : {}),
+    ...(networkPasses !== undefined ? { networkPasses } : {}),
   };
 }
 

@@ -27,13 +27,9 @@ import { sharedBytes, sharedFloats } from './transfer.ts';
 import { frameEvidence, type FrameEvidence } from '../matte/context-pass.ts';
 import { cleanMatte, contextView, fuseContextPass, type CleanReport, type ContextReport } from '../matte/matte-steps.ts';
 
-/**
- * The photo as the network sees it (network-input.ts), and its mirror image when a second pass may
- * be wanted. On shared memory: the segmenter copies it for its worker, and issue 16's cleaning of
- * the matte reads it after.
- */
+/** The photo as the network sees it (network-input.ts), and its mirror image when a second pass may be wanted. */
 function networkInput(input: { rgb: Uint8Array; alpha?: Uint8Array; width: number; height: number; size: number; mirrored: boolean }): { rgb: Uint8Array; mirrored?: Uint8Array } {
-  const rgb = sharedBytes(resizeForNetwork(input, input.size));
+  const rgb = resizeForNetwork(input, input.size);
   return { rgb, ...(input.mirrored ? { mirrored: mirrorRgb(rgb, input.size, input.size) } : {}) };
 }
 
@@ -77,9 +73,9 @@ function contextFuse(input: { summary: MatteSummary; second: Float32Array }): { 
   return { summary: { ...input.summary, matte, box: matteBox(matte) }, report };
 }
 
-/** Issue 16: specks and false holes cleaned from the summary's matte (matte-steps.ts); `rgb` is the network's input. */
-function matteClean(input: { summary: MatteSummary; rgb: Uint8Array }): { summary: MatteSummary; report: CleanReport } {
-  const { data, report } = cleanMatte(input.summary.matte, input.rgb);
+/** Issue 16: specks and false holes cleaned from the summary's matte (matte-steps.ts). */
+function matteClean(input: { summary: MatteSummary }): { summary: MatteSummary; report: CleanReport } {
+  const { data, report } = cleanMatte(input.summary.matte);
   const matte = { ...input.summary.matte, data: sharedFloats(data) };
   return { summary: { ...input.summary, matte, box: matteBox(matte) }, report };
 }
