@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Studio } from '../src/studio.ts';
-import { BENCH_DIR, WORK_DIR } from './paths.ts';
+import { BENCH_DIR, isMain, WORK_DIR } from './paths.ts';
 import { buildPhoneSet } from './phone.ts';
 import { buildProxySet } from './proxies/sets.ts';
 
@@ -147,11 +147,13 @@ async function sheets(beforeDir: string): Promise<void> {
   }
 }
 
-const args = process.argv.slice(2);
-const at = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-if (at('--save')) await save(path.resolve(at('--save')!));
-else if (at('--before')) await sheets(path.resolve(at('--before')!));
-else {
-  process.stderr.write('usage: edge-gallery.ts --save DIR | --before DIR\n');
-  process.exitCode = 2;
+if (isMain(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  if (at('--save')) await save(path.resolve(at('--save')!));
+  else if (at('--before')) await sheets(path.resolve(at('--before')!));
+  else {
+    process.stderr.write('usage: edge-gallery.ts --save DIR | --before DIR\n');
+    process.exitCode = 2;
+  }
 }

@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/image/decode.ts';
-import { contextFrame, contextMatte, frameEvidence, fuseContext, pictureHug, PICTURE_HUG, wantsContextPass } from '../src/matte/context-pass.ts';
+import { frameEvidence, wantsContextPass } from '../src/matte/context-pass.ts';
+import { fuseContextPass } from '../src/matte/matte-steps.ts';
 import { uncertaintyEvidence, uncertaintyScore } from '../src/matte/uncertainty.ts';
 import { contextTrigger, loadManifest } from '../src/models/manifest.ts';
 import { fileHash, LAB_DIR, loadLabSet, NetCache } from './matte-lab.ts';
@@ -41,9 +42,9 @@ export async function imageFeatures(nets: NetCache, file: string): Promise<Recor
   if (wantsContextPass(fe, trigger)) {
     ctxRan = 1;
     const raw = await nets.view(hash, decode, 'context');
-    const c = contextMatte(raw.data, contextFrame(raw.width), m.width);
-    ctxHug = pictureHug({ data: c, width: m.width, height: m.height });
-    const fused = ctxHug < PICTURE_HUG ? fuseContext(m.data, c) : m.data;
+    const r = fuseContextPass(m, raw.data);
+    ctxHug = r.report.hug;
+    const fused = r.data;
     for (let i = 0; i < fused.length; i++) ctxChange += Math.abs(fused[i]! - m.data[i]!);
     ctxChange /= fused.length;
   }

@@ -4,7 +4,7 @@
  * (context-pass.ts), then specks (specks.ts) and false holes (holes.ts). Pure: typed arrays in,
  * typed arrays out; the planes handed back live on shared memory.
  */
-import { contextFrame, contextInput, contextMatte, fuseContext, pictureHug, PICTURE_HUG } from './context-pass.ts';
+import { contextFrame, contextInput, contextMatte, EDGE_RING, frameEvidence, fuseContext, pictureHug, PICTURE_GROWTH, PICTURE_HUG } from './context-pass.ts';
 import { fillFalseHoles, type HoleOptions } from './holes.ts';
 import { layOnWhite } from './resample.ts';
 import { removeSpecks, type SpeckOptions } from './specks.ts';
@@ -28,12 +28,14 @@ export interface ContextReport {
 
 /**
  * The first matte fused with the context pass's (its raw size x size output): used where the first
- * is unsure, unless the second hugs the photo's rectangle (a picture of the photo). A new plane.
+ * is unsure, unless the second hugs the photo's rectangle (a picture of the photo): at least
+ * `hugLimit` of its edge, or `growth` more of it than the first matte. A new plane.
  */
-export function fuseContextPass(first: Plane, second: Float32Array, hugLimit = PICTURE_HUG): { data: Float32Array; report: ContextReport } {
+export function fuseContextPass(first: Plane, second: Float32Array, hugLimit = PICTURE_HUG, growth = PICTURE_GROWTH): { data: Float32Array; report: ContextReport } {
   const cropped = contextMatte(second, contextFrame(first.width), first.width);
   const hug = pictureHug({ data: cropped, width: first.width, height: first.height });
-  if (hug >= hugLimit) return { data: Float32Array.from(first.data), report: { hug, used: false, change: 0 } };
+  const before = frameEvidence(first, EDGE_RING, 0.5).touch;
+  if (hug >= hugLimit || hug - before >= growth) return { data: Float32Array.from(first.data), report: { hug, used: false, change: 0 } };
   const data = fuseContext(first.data, cropped);
   let change = 0;
   for (let i = 0; i < data.length; i++) change += Math.abs(data[i]! - first.data[i]!);

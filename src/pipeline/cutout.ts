@@ -9,7 +9,7 @@ import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
 import { uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
-import { cleansMatte, contextTrigger, mayMirror, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
+import { cleansMatte, contextTrigger, mirrorSize, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
 import { wantsContextPass } from '../matte/context-trigger.ts';
 import type { ContextReport } from '../matte/matte-steps.ts';
 import type { MatteSummary } from '../pixels/tasks.ts';
@@ -184,16 +184,17 @@ export async function segmentStage(
     const run = { control };
     // The worker takes the buffer it is given: the mirrored input, for a second pass, is made with the first.
     const factor = Math.max(decoded.width, decoded.height) / size;
-    const input = await deps.pixels.run('networkInput', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size, mirrored: mayMirror(options.quality, factor) }, run);
+    const mirrorAt = mirrorSize(deps.segmenter.model, options.quality, factor);
+    const input = await deps.pixels.run('networkInput', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size, ...(mirrorAt ? { mirrorSize: mirrorAt } : {}) }, run);
     const first = await deps.segmenter.segment(input.rgb, size, control.queued());
     const summary = await deps.pixels.run('matteSummary', { data: first, size }, { ...run, transfer: [first.buffer as ArrayBuffer] });
     const target = input.mirrored && refineSize?.(summary.matte, summary.box);
     const enlargement = target ? Math.max(target.width, target.height) / size : factor;
     let result = summary;
     let passes = 1;
-    if (input.mirrored && wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) {
-      const second = await deps.segmenter.segment(input.mirrored, size, control.queued());
-      result = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
+    if (input.mirrored && mirrorAt && wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) {
+      const second = await deps.segmenter.segment(input.mirrored, mirrorAt, control.queued());
+      result = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second, mirroredSize: mirrorAt }, { ...run, transfer: [second.buffer as ArrayBuffer] });
       passes++;
     }
     // Issue 16 (src/matte/matte-steps.ts): the context pass for a subject cut by the frame, then specks and false holes.

@@ -27,10 +27,12 @@ import { sharedBytes, sharedFloats } from './transfer.ts';
 import { frameEvidence, type FrameEvidence } from '../matte/context-pass.ts';
 import { cleanMatte, contextView, fuseContextPass, type CleanReport, type ContextReport } from '../matte/matte-steps.ts';
 
-/** The photo as the network sees it (network-input.ts), and its mirror image when a second pass may be wanted. */
-function networkInput(input: { rgb: Uint8Array; alpha?: Uint8Array; width: number; height: number; size: number; mirrored: boolean }): { rgb: Uint8Array; mirrored?: Uint8Array } {
+/** The photo as the network sees it (network-input.ts), and its mirror image at `mirrorSize` when a second pass may be wanted. */
+function networkInput(input: { rgb: Uint8Array; alpha?: Uint8Array; width: number; height: number; size: number; mirrorSize?: number }): { rgb: Uint8Array; mirrored?: Uint8Array } {
   const rgb = resizeForNetwork(input, input.size);
-  return { rgb, ...(input.mirrored ? { mirrored: mirrorRgb(rgb, input.size, input.size) } : {}) };
+  const m = input.mirrorSize;
+  if (!m) return { rgb };
+  return { rgb, mirrored: mirrorRgb(m === input.size ? rgb : resizeForNetwork(input, m), m, m) };
 }
 
 export interface MatteSummary {
@@ -44,14 +46,17 @@ export interface MatteSummary {
 }
 
 /** The network's matte, fused with the mirrored pass's (flipped back) when there is one, and what it says. */
-function matteSummary(input: { data: Float32Array; size: number; mirrored?: Float32Array }): MatteSummary {
+function matteSummary(input: { data: Float32Array; size: number; mirrored?: Float32Array; mirroredSize?: number }): MatteSummary {
   const { size } = input;
   const first = { data: input.data, width: size, height: size };
   const evidence = uncertaintyEvidence(first);
   const data = new Float32Array(new SharedArrayBuffer(size * size * 4));
   data.set(input.data);
   if (input.mirrored) {
-    const second = { data: mirrorPlane(input.mirrored, size, size), width: size, height: size };
+    // A mirrored pass at a smaller working size is flipped back, then upsampled to the first's.
+    const ms = input.mirroredSize ?? size;
+    const flipped = mirrorPlane(input.mirrored, ms, ms);
+    const second = { data: ms === size ? flipped : resizeBilinear(flipped, ms, ms, size, size), width: size, height: size };
     evidence.disagreement = disagreement(first, second);
     for (let i = 0; i < data.length; i++) data[i] = (data[i]! + second.data[i]!) / 2;
   }
