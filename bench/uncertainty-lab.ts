@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/image/decode.ts';
 import { frameEvidence, wantsContextPass } from '../src/matte/context-pass.ts';
 import { fuseContextPass } from '../src/matte/matte-steps.ts';
+import { resizeBilinear } from '../src/matte/resample.ts';
 import { uncertaintyEvidence, uncertaintyScore } from '../src/matte/uncertainty.ts';
 import { contextTrigger, loadManifest } from '../src/models/manifest.ts';
 import { fileHash, LAB_DIR, loadLabSet, NetCache } from './matte-lab.ts';
@@ -33,9 +34,18 @@ export interface ImageFeatures {
 /** Features of one image's mattes, as `best` would see them (first pass; the context pass when it runs). */
 export async function imageFeatures(nets: NetCache, file: string): Promise<Record<string, number>> {
   const hash = fileHash(file);
-  const decode = async () => decodeImage(fs.readFileSync(file), { maxPixels: 1e9 });
+  const decoded = await decodeImage(fs.readFileSync(file), { maxPixels: 1e9 });
+  const decode = async () => decoded;
   const m = await nets.get(hash, decode, 1024, false);
-  const e = uncertaintyEvidence(m);
+  const factor = Math.max(decoded.width, decoded.height) / 1024;
+  // best's mirrored pass at 512 px (models.json mirroredPass.best): its disagreement with the first matte, when it runs.
+  const rule = loadManifest().mirroredPass.qualities.best;
+  let mirrored: { data: Float32Array; width: number; height: number } | undefined;
+  if (rule && factor >= rule.minFactor && uncertaintyEvidence(m).softness >= rule.minSoftness) {
+    const small = await nets.get(hash, decode, rule.size, true);
+    mirrored = { data: resizeBilinear(small.data, small.width, small.height, 1024, 1024), width: 1024, height: 1024 };
+  }
+  const e = uncertaintyEvidence(m, mirrored);
   const fe = frameEvidence(m);
   const trigger = contextTrigger('best', loadManifest())!;
   let ctxChange = 0, ctxRan = 0, ctxHug = 0;
@@ -67,8 +77,9 @@ export async function imageFeatures(nets: NetCache, file: string): Promise<Recor
     ctxRan,
     ctxHug,
     ctxChange,
-    /** The score as shipped before issue 16 (one pass: no disagreement). */
-    shipped: uncertaintyScore({ softness: e.softness, interior: e.interior }),
+    disagreement: e.disagreement ?? 0,
+    /** The score as shipped before issue 16, on this evidence. */
+    shipped: uncertaintyScore(e),
   };
 }
 

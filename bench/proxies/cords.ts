@@ -51,6 +51,11 @@ export function cordNames(): string[] {
   return SPECS.map(specName);
 }
 
+/** Sizes of every image, without building them (for tests and reports). */
+export function cordSizes(): Array<{ width: number; height: number }> {
+  return SPECS.map(({ width, height }) => ({ width, height }));
+}
+
 type Pt = [number, number];
 
 /** A smooth cord in a few wide S-curves across the box (one path: no seams). */
