@@ -28,6 +28,8 @@ export interface LabNets {
   flipped?: LabPlane;
   /** Any size the candidate lists in `sizes` (and the primary), optionally of the flipped photo (flipped back). */
   at(size: number, flip?: boolean): LabPlane;
+  /** The network's raw output on another view the candidate lists in `views` (matte-lab.ts VIEW_INPUTS, e.g. `context@768`). */
+  view(name: string): LabPlane;
 }
 
 export interface LabContext {
@@ -46,6 +48,8 @@ export interface Candidate {
   flip?: boolean;
   /** Working sizes besides the primary one (e.g. [512]); each is one more network pass. */
   sizes?: readonly number[];
+  /** Other views of the photo (matte-lab.ts VIEW_INPUTS: `context`, `context@768`); each is one more network pass. */
+  views?: readonly string[];
   /** Full-size alpha 0..255, width*height. */
   predict(photo: LabPhoto, nets: LabNets, ctx: LabContext): Uint8Array | Promise<Uint8Array>;
 }

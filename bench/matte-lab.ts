@@ -23,8 +23,11 @@ import sharp from 'sharp';
 import { Studio } from '../src/index.ts';
 import { decodeImage, resizeForNetwork, type DecodedImage } from '../src/image/decode.ts';
 import { refineMatte } from '../src/matte/refine.ts';
+import { contextFrame, contextInput, contextInputBlurred } from '../src/matte/context-pass.ts';
+import { layOnWhite } from '../src/matte/resample.ts';
 import { CANDIDATES } from './matte-candidates.ts';
 import type { Candidate, LabNets, LabPhoto, LabPlane } from './matte-lab-types.ts';
+import { edgeStats, type EdgeStats } from './contour.ts';
 import { GT_DIR, IMG_DIR, isMain, WORK_DIR } from './paths.ts';
 import { runPeer } from './peer.ts';
 import { buildProxySet, PROXY_SETS } from './proxies/sets.ts';
@@ -43,7 +46,7 @@ export interface LabSet {
   images: Array<{ name: string; file: string; group?: string }>;
 }
 
-export const LAB_SET_IDS = ['hires-thin', 'soft-edge', 'small', 'composites', 'silhouettes'] as const;
+export const LAB_SET_IDS = ['hires-thin', 'soft-edge', 'small', 'frame-cut', 'glossy', 'cords', 'foliage', 'composites', 'silhouettes'] as const;
 
 /** Deterministic subsample: every k-th image, starting with the first. */
 export function subsample<T>(items: readonly T[], every: number): T[] {
@@ -71,6 +74,8 @@ export async function loadLabSet(id: string, log: (s: string) => void = () => {}
 function groupOf(id: string, meta: Record<string, string | number>): { group?: string } {
   if (id === 'small' && typeof meta.kind === 'string') return { group: meta.kind };
   if (id === 'hires-thin' && typeof meta.t === 'number') return { group: meta.t < 3 ? 'thin' : 'thick' };
+  if (id === 'frame-cut' && typeof meta.group === 'string') return { group: meta.group };
+  if (id === 'foliage' && typeof meta.size === 'string') return { group: meta.size };
   return {};
 }
 
@@ -133,9 +138,47 @@ export class NetCache {
     return { data: matte, width: size, height: size };
   }
 
+  /**
+   * The network's raw output on another view of the photo (VIEWS: e.g. the photo framed in grey
+   * for the context pass), cached like the plain mattes under `<hash>.<view>.f32`.
+   */
+  async view(hash: string, decoded: () => Promise<DecodedImage>, name: string): Promise<LabPlane> {
+    const v = parseView(name);
+    const file = path.join(LAB_DIR, 'nets', this.model, String(v.size), `${hash}.${v.kind}.f32`);
+    if (fs.existsSync(file)) {
+      this.hits++;
+      const buf = fs.readFileSync(file);
+      return { data: new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4).slice(), width: v.size, height: v.size };
+    }
+    this.misses++;
+    this.#studio ??= Studio.open({ model: this.model, dataDir: path.join(WORK_DIR, 'data') });
+    const segmenter = await (await this.#studio).segmenter(this.model);
+    const rgb = VIEW_INPUTS[v.kind]!(await decoded(), v.size);
+    const t = performance.now();
+    const matte = await segmenter.segment(rgb, v.size);
+    this.inferenceMs += performance.now() - t;
+    writeAtomic(file, new Uint8Array(matte.buffer, matte.byteOffset, matte.byteLength));
+    return { data: matte, width: v.size, height: v.size };
+  }
+
   async close(): Promise<void> {
     if (this.#studio) await (await this.#studio).close();
   }
+}
+
+/** Network inputs of the other views a candidate can ask for (`views: ['context@768']`): name -> the size x size RGB input. */
+export const VIEW_INPUTS: Record<string, (d: DecodedImage, size: number) => Uint8Array> = {
+  // The photo framed by a 25% mid-grey border (src/matte/context-pass.ts).
+  context: (d, size) => contextInput(d.alpha ? layOnWhite(d.rgb, d.alpha) : d.rgb, d.width, d.height, contextFrame(size)),
+  // The same frame filled with the photo's edges continued and defocused, half grey.
+  ctxblur: (d, size) => contextInputBlurred(d.alpha ? layOnWhite(d.rgb, d.alpha) : d.rgb, d.width, d.height, contextFrame(size)),
+};
+
+/** `kind` or `kind@size` (default size 1024). */
+export function parseView(name: string): { kind: string; size: number } {
+  const [kind, size] = name.split('@');
+  if (!kind || !VIEW_INPUTS[kind]) throw new Error(`Unknown view ${name}; known: ${Object.keys(VIEW_INPUTS).join(', ')} (optionally @size)`);
+  return { kind, size: size ? Number(size) : 1024 };
 }
 
 /** The peer's cutouts of a set, cached by image hash; missing ones are made in one peer process. */
@@ -191,6 +234,8 @@ export interface LabOptions {
   every: number;
   /** Extra candidates (besides matte-candidates.ts). */
   extra?: readonly Candidate[];
+  /** The report's file name under work/matte-lab/ (default latest). */
+  out?: string;
   log?: (s: string) => void;
 }
 
@@ -208,6 +253,10 @@ export interface LabRow {
   /** Mean post-processing ms per image (0 for the peer: its time is the peer's own). */
   msPerImage: number;
   perImage: PerImageScore[];
+  /** Means of bench/contour.ts's figures over the images (roughness of the contour, holes, specks). */
+  edge?: EdgeStats;
+  /** The same per image. */
+  edgePerImage?: Record<string, EdgeStats>;
 }
 
 export interface LabResult {
@@ -259,6 +308,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
       const hashes = new Map(set.images.map((i) => [i.name, fileHash(i.file)]));
       const predRoot = path.join(LAB_DIR, 'pred', id);
       const ms = new Map(candidates.map((c) => [c.name, 0]));
+      const edges = new Map<string, Record<string, EdgeStats>>([...candidates.map((c) => c.name), 'peer'].map((n) => [n, {}]));
       const tSet = performance.now();
       for (const img of set.images) {
         let decoded: Promise<DecodedImage> | undefined;
@@ -274,8 +324,11 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
           const [s, f] = key.split(':');
           planes.set(key, await nets.get(hash, decode, Number(s), f === '1'));
         }
+        const views = new Map<string, LabPlane>();
+        for (const c of candidates) for (const v of c.views ?? []) if (!views.has(v)) views.set(v, await nets.view(hash, decode, v));
         const d = await decode();
         const photo: LabPhoto = { data: d.rgb, width: d.width, height: d.height };
+        const gt = new Uint8Array(await sharp(path.join(set.gtDir, `${img.name}.png`)).extractChannel(0).raw().toBuffer());
         const factor = Math.max(d.width, d.height) / o.size;
         for (const c of candidates) {
           const labNets: LabNets = {
@@ -283,6 +336,11 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
             size: o.size,
             matte: planes.get(`${o.size}:0`)!,
             ...(c.flip ? { flipped: planes.get(`${o.size}:1`)! } : {}),
+            view(name) {
+              const p = views.get(name);
+              if (!p) throw new Error(`candidate ${c.name} asked for view ${name}: list it in its views`);
+              return p;
+            },
             at(size, flip = false) {
               const p = planes.get(`${size}:${flip ? 1 : 0}`);
               if (!p) throw new Error(`candidate ${c.name} asked for size ${size}${flip ? ' flipped' : ''}: list it in its sizes (and flip)`);
@@ -294,6 +352,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
           ms.set(c.name, ms.get(c.name)! + performance.now() - t);
           if (alpha.length !== d.width * d.height) throw new Error(`candidate ${c.name} returned ${alpha.length} values for ${img.name}, expected ${d.width * d.height}`);
           await writePred(path.join(predRoot, c.name, `${img.name}.png`), alpha, d.width, d.height);
+          edges.get(c.name)![img.name] = edgeStats(alpha, gt, d.width, d.height);
         }
       }
       log(`  ${id}: ${set.images.length} images, candidates run in ${((performance.now() - tSet) / 1000).toFixed(0)} s`);
@@ -305,11 +364,18 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
         fs.mkdirSync(dir, { recursive: true });
         for (const [name, file] of outs) fs.symlinkSync(file, path.join(dir, `${name}.png`));
         scored.push({ name: 'peer', dir, ms: 0 });
+        for (const img of set.images) {
+          const gtImg = sharp(path.join(set.gtDir, `${img.name}.png`));
+          const { width, height } = await gtImg.metadata();
+          const gt = new Uint8Array(await gtImg.extractChannel(0).raw().toBuffer());
+          const peerAlpha = new Uint8Array(await sharp(outs.get(img.name)!).ensureAlpha().extractChannel(3).resize(width!, height!, { fit: 'fill' }).raw().toBuffer());
+          edges.get('peer')![img.name] = edgeStats(peerAlpha, gt, width!, height!);
+        }
       }
       const qs: QualitySet = { imgDir: set.imgDir, gtDir: set.gtDir, predRoot };
       const names = set.images.map((i) => i.name);
       const scores = await limit(2, scored.map((s) => () => scoreFolder(s.dir, { set: qs, names })));
-      const setRows = scored.map((s, k): LabRow => ({ candidate: s.name, set: id, n: scores[k]!.n, MAE: scores[k]!.MAE, IoU: scores[k]!.IoU, bMAE: scores[k]!.boundaryMAE, vsPeer: null, vsBilinear: null, msPerImage: Math.round(s.ms), perImage: scores[k]!.perImage }));
+      const setRows = scored.map((s, k): LabRow => ({ candidate: s.name, set: id, n: scores[k]!.n, MAE: scores[k]!.MAE, IoU: scores[k]!.IoU, bMAE: scores[k]!.boundaryMAE, vsPeer: null, vsBilinear: null, msPerImage: Math.round(s.ms), perImage: scores[k]!.perImage, edgePerImage: edges.get(s.name)!, edge: meanEdge(Object.values(edges.get(s.name)!)) }));
       const peer = setRows.find((r) => r.candidate === 'peer');
       const bil = setRows.find((r) => r.candidate === 'bilinear');
       for (const r of setRows) {
@@ -343,7 +409,8 @@ function groupRows(set: LabSet, setRows: LabRow[]): LabRow[] {
     const rows = setRows.map((r): LabRow => {
       const per = r.perImage.filter((p) => members.has(p.name));
       const mean = (k: 'mae' | 'iou' | 'bmae') => +(per.reduce((s2, p) => s2 + p[k], 0) / Math.max(1, per.length)).toFixed(4);
-      return { ...r, set: `${set.id}/${g}`, n: per.length, MAE: mean('mae'), IoU: mean('iou'), bMAE: mean('bmae'), perImage: per };
+      const edgePer = Object.fromEntries(Object.entries(r.edgePerImage ?? {}).filter(([k]) => members.has(k)));
+      return { ...r, set: `${set.id}/${g}`, n: per.length, MAE: mean('mae'), IoU: mean('iou'), bMAE: mean('bmae'), perImage: per, edgePerImage: edgePer, edge: meanEdge(Object.values(edgePer)) };
     });
     const peer = rows.find((r) => r.candidate === 'peer');
     const bil = rows.find((r) => r.candidate === 'bilinear');
@@ -354,6 +421,12 @@ function groupRows(set: LabSet, setRows: LabRow[]): LabRow[] {
     out.push(...rows);
   }
   return out;
+}
+
+function meanEdge(list: EdgeStats[]): EdgeStats {
+  const k = Math.max(1, list.length);
+  const sum = (f: keyof EdgeStats) => +(list.reduce((s2, e) => s2 + e[f], 0) / k).toFixed(5);
+  return { roughness: sum('roughness'), truthRoughness: sum('truthRoughness'), holes: sum('holes'), specks: sum('specks') };
 }
 
 const x = (v: number | null) => (v === null ? '–' : `${v.toFixed(2)}x`);
@@ -382,8 +455,20 @@ export function labMarkdown(r: LabResult): string {
         }).join(' | ')} |`),
       ]
     : [];
+  const edgeTable = [
+    '',
+    'At 100% (bench/contour.ts): contour roughness (truth\'s own in the header; lower is smoother) / holes in the subject / specks in the background, the last two as MAE shares (x1000):',
+    '',
+    `| candidate | ${sets.map((s) => `${s.id} (truth ${(r.rows.find((row) => row.set === s.id)?.edge?.truthRoughness ?? 0).toFixed(3)})`).join(' | ')} |`,
+    `|---|${sets.map(() => '---').join('|')}|`,
+    ...names.map((n) => `| ${n} | ${sets.map((s) => {
+      const e = r.rows.find((x2) => x2.candidate === n && x2.set === s.id)?.edge;
+      return e ? `${e.roughness.toFixed(3)} / ${(e.holes * 1000).toFixed(2)} / ${(e.specks * 1000).toFixed(2)}` : '–';
+    }).join(' | ')} |`),
+  ];
   const notes = [
     ...groupTable,
+    ...edgeTable,
     '',
     `Model ${r.model} at ${r.size} px; bMAE = MAE within 8 px of the true edge (../shared/tools/score-mattes.mjs). * = not for decisions (${sets.filter((s) => !s.decision).map((s) => `${s.id}: ${s.label}`).join('; ') || 'none'}).`,
     `Network: ${r.network.hits} cached mattes, ${r.network.misses} computed (${r.network.inferenceSeconds} s of inference).`,
@@ -407,8 +492,9 @@ function parseArgs(argv: string[]): LabOptions {
     else if (key === '--model') { o.model = value(i, a)!; i += skip; }
     else if (key === '--size') { o.size = Number(value(i, a)); i += skip; }
     else if (key === '--every') { o.every = Math.max(1, Number(value(i, a))); i += skip; }
+    else if (key === '--out') { o.out = value(i, a)!; i += skip; }
     else if (a === '--no-peer') o.peer = false;
-    else throw new Error(`Unknown flag ${a}. Flags: --sets a,b --candidates a,b --model ID --size N --every K --no-peer`);
+    else throw new Error(`Unknown flag ${a}. Flags: --sets a,b --candidates a,b --model ID --size N --every K --out NAME --no-peer`);
   }
   return o;
 }
@@ -420,7 +506,8 @@ if (isMain(import.meta.url)) {
   const md = labMarkdown(r);
   console.log(`\n${md}\n`);
   fs.mkdirSync(LAB_DIR, { recursive: true });
-  fs.writeFileSync(path.join(LAB_DIR, 'latest.md'), `${md}\n`);
-  fs.writeFileSync(path.join(LAB_DIR, 'latest.json'), `${JSON.stringify(r, null, 1)}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), path.join(LAB_DIR, 'latest.{md,json}'))} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  const out = o.out ?? 'latest';
+  fs.writeFileSync(path.join(LAB_DIR, `${out}.md`), `${md}\n`);
+  fs.writeFileSync(path.join(LAB_DIR, `${out}.json`), `${JSON.stringify(r, null, 1)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), path.join(LAB_DIR, `${out}.{md,json}`))} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
 }

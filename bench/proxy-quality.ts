@@ -28,10 +28,10 @@ export interface ProxyQualityResults {
   sets: ProxySetResult[];
 }
 
-/** Every k-th image per set: all in a full run except hires-thin (every 4th: the peer takes 20-50 s per 8-19 MP photo); a quick run keeps about 3 per set. */
+/** Every k-th image per set: all in a full run except the largest photos (the peer takes 20-50 s per 8-19 MP photo: hires-thin every 4th, cords every 2nd); a quick run keeps about 3 per set. */
 export function proxyEvery(id: string, total: number, quick: boolean): number {
   if (quick) return Math.max(1, Math.ceil(total / 3));
-  return id === 'hires-thin' ? 4 : 1;
+  return id === 'hires-thin' ? 4 : id === 'cords' ? 2 : 1;
 }
 
 export async function runProxyQuality(studio: Studio, options: { quick?: boolean; peer?: boolean; log?: (s: string) => void } = {}): Promise<ProxyQualityResults> {
@@ -81,7 +81,7 @@ export function proxyQualityMarkdown(q: ProxyQualityResults): string {
     '',
     ...q.sets.map((s) => `- ${s.id}: mimics ${s.mimics}${s.every > 1 ? `; every ${s.every}th image` : ''}.`),
     '',
-    'Both greenroom rows run `best`: the network at 1024 px, and its mirrored pass when the photo is larger than that and the first matte is undecided (models.json mirroredPass). ' +
+    'Both greenroom rows run `best`: the network at 1024 px, its mirrored pass at 512 px for photos 2x the working size or more whose first matte is undecided (models.json mirroredPass), and the context pass when the subject touches the frame (contextPass). ' +
       "The uncertainty score's Spearman rank correlation with each image's MAE (greenroom default; the issue asks at least 0.6): " +
       q.sets
         .map((s) => {

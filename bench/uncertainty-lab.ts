@@ -1,123 +1,160 @@
 /**
- * Which uncertainty evidence ranks images by their error: for every image of the decision sets,
- * features of the network's cached mattes (bench/matte-lab.ts caches them) against that image's
- * MAE under a candidate of the last lab run (bench/work/matte-lab/latest.json). Prints Spearman's
- * rank correlation per set and pooled, for each feature and for the shipped score.
+ * Which uncertainty evidence ranks images by their error, and where "check this one" falls: for
+ * every image of the decision sets, features of the network's cached mattes (bench/matte-lab.ts
+ * caches them, the context pass's view too) against that image's MAE under a candidate of a lab run
+ * (default bench/work/matte-lab/latest.json, candidate `after`). Prints, per set and pooled:
+ * Spearman's rank correlation with MAE for each feature and score, and for the scores the flag at
+ * 0.5 (the web studio's and the CLI's mark) against "bad" photos (MAE at least twice the set's
+ * median): the share flagged, precision, recall, and how many read 1.00 (the top saturating).
  *
- *   node --import tsx bench/uncertainty-lab.ts [--model isnet-int8] [--candidate sharpen-s1]
+ *   node --import tsx bench/uncertainty-lab.ts [--lab latest] [--candidate after] [--model isnet-int8]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { uncertaintyEvidence, uncertaintyScore } from '../src/matte/uncertainty.ts';
-import { fileHash, LAB_DIR, loadLabSet, NetCache } from './matte-lab.ts';
-import type { LabPlane } from './matte-lab-types.ts';
-import { spearman } from './stats.ts';
 import { decodeImage } from '../src/image/decode.ts';
+import { frameEvidence, wantsContextPass } from '../src/matte/context-pass.ts';
+import { fuseContextPass } from '../src/matte/matte-steps.ts';
+import { resizeBilinear } from '../src/matte/resample.ts';
+import { uncertaintyEvidence, uncertaintyScore } from '../src/matte/uncertainty.ts';
+import { contextTrigger, loadManifest } from '../src/models/manifest.ts';
+import { fileHash, LAB_DIR, loadLabSet, NetCache } from './matte-lab.ts';
+import { isMain } from './paths.ts';
+import { spearman } from './stats.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'isnet-int8' }, candidate: { type: 'string', default: 'sharpen-s1' }, size: { type: 'string', default: '1024' }, grid: { type: 'boolean' } } });
-const latest = JSON.parse(fs.readFileSync(path.join(LAB_DIR, 'latest.json'), 'utf8')) as { rows: Array<{ candidate: string; set: string; perImage: Array<{ name: string; mae: number }> }> };
-const nets = new NetCache(values.model!);
-const size = Number(values.size);
+const SETS = ['hires-thin', 'soft-edge', 'small', 'frame-cut', 'glossy', 'cords', 'foliage'];
 
-/** Features of one image's mattes. */
-function features(m: LabPlane, f: LabPlane): Record<string, number> {
-  const e = uncertaintyEvidence(m, f);
-  let fg = 0, edge = 0;
+export interface ImageFeatures {
+  set: string;
+  name: string;
+  mae: number;
+  f: Record<string, number>;
+}
+
+/** Features of one image's mattes, as `best` would see them (first pass; the context pass when it runs). */
+export async function imageFeatures(nets: NetCache, file: string): Promise<Record<string, number>> {
+  const hash = fileHash(file);
+  const decoded = await decodeImage(fs.readFileSync(file), { maxPixels: 1e9 });
+  const decode = async () => decoded;
+  const m = await nets.get(hash, decode, 1024, false);
+  const factor = Math.max(decoded.width, decoded.height) / 1024;
+  // best's mirrored pass at 512 px (models.json mirroredPass.best): its disagreement with the first matte, when it runs.
+  const rule = loadManifest().mirroredPass.qualities.best;
+  let mirrored: { data: Float32Array; width: number; height: number } | undefined;
+  if (rule && factor >= rule.minFactor && uncertaintyEvidence(m).softness >= rule.minSoftness) {
+    const small = await nets.get(hash, decode, rule.size, true);
+    mirrored = { data: resizeBilinear(small.data, small.width, small.height, 1024, 1024), width: 1024, height: 1024 };
+  }
+  const e = uncertaintyEvidence(m, mirrored);
+  const fe = frameEvidence(m);
+  const trigger = contextTrigger('best', loadManifest())!;
+  let ctxChange = 0, ctxRan = 0, ctxHug = 0;
+  if (wantsContextPass(fe, trigger)) {
+    ctxRan = 1;
+    const raw = await nets.view(hash, decode, 'context');
+    const r = fuseContextPass(m, raw.data);
+    ctxHug = r.report.hug;
+    const fused = r.data;
+    for (let i = 0; i < fused.length; i++) ctxChange += Math.abs(fused[i]! - m.data[i]!);
+    ctxChange /= fused.length;
+  }
+  // The outline's length (0.5 crossings between neighbours, per pixel) and the subject's share.
+  let edge = 0, fg = 0;
   const w = m.width;
   for (let i = 0; i < m.data.length; i++) {
-    fg += m.data[i]! > 0.5 ? 1 : 0;
-    const x = i % w;
-    if (x + 1 < w && (m.data[i]! > 0.5) !== (m.data[i + 1]! > 0.5)) edge++;
-    if (i + w < m.data.length && (m.data[i]! > 0.5) !== (m.data[i + w]! > 0.5)) edge++;
+    const a = m.data[i]! > 0.5;
+    if (a) fg++;
+    if ((i % w) + 1 < w && a !== m.data[i + 1]! > 0.5) edge++;
+    if (i + w < m.data.length && a !== m.data[i + w]! > 0.5) edge++;
   }
-  const n = m.data.length;
-  // softness away from any outline: no 0.5 crossing within r matte pixels
-  const h = m.data.length / w;
-  const r = 4;
-  const side = new Int32Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) side[(y + 1) * (w + 1) + x + 1] = (m.data[y * w + x]! > 0.5 ? 1 : 0) + side[y * (w + 1) + x + 1]! + side[(y + 1) * (w + 1) + x]! - side[y * (w + 1) + x]!;
-  let interior = 0, grey = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const a = m.data[y * w + x]!;
-      if (a > 0.2 && a < 0.8) grey++;
-      const x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1), y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
-      const ones = side[y1 * (w + 1) + x1]! - side[y0 * (w + 1) + x1]! - side[y1 * (w + 1) + x0]! + side[y0 * (w + 1) + x0]!;
-      const mixed = ones > 0 && ones < (x1 - x0) * (y1 - y0);
-      if (!mixed) interior += 4 * a * (1 - a);
-    }
-  }
-  const dis = e.disagreement ?? 0;
   return {
-    interior: interior / n,
-    grey: grey / n,
-    'interior+dis': interior / n + dis,
-    'soft+interior': e.softness + interior / n,
-    'soft+interior+dis': e.softness + interior / n + dis,
-    'soft+3interior': e.softness + 3 * interior / n,
-    ...Object.fromEntries([1, 2, 3, 4, 6].map((k) => [`soft+${k}int+dis@0.02`, e.softness + (k * interior) / n + (e.softness >= 0.02 ? dis : 0)])),
-    ...Object.fromEntries([2, 4, 6].map((k) => [`soft+${k}int`, e.softness + (k * interior) / n])),
     softness: e.softness,
+    interior: e.interior,
+    edge: edge / m.data.length,
+    fg: fg / m.data.length,
+    touch: fe.touch,
+    unsure: fe.unsure,
+    ctxRan,
+    ctxHug,
+    ctxChange,
     disagreement: e.disagreement ?? 0,
+    /** The score as shipped before issue 16, on this evidence. */
     shipped: uncertaintyScore(e),
-    shippedNoFlip: uncertaintyScore({ softness: e.softness, interior: e.interior }),
-    // as the product computes it: the mirrored pass (and its disagreement) only from softness 0.02 (the rule on the photo's size is not applied here)
-    asShipped: uncertaintyScore(e.softness >= 0.02 ? e : { softness: e.softness, interior: e.interior }),
-    oldAsShipped: 1 - Math.exp(-(e.softness + (e.softness >= 0.02 ? (e.disagreement ?? 0) : 0)) / 0.058),
-    'softness/edge': e.softness / Math.max(edge / n, 1e-4),
-    'soft+2dis': e.softness + 2 * (e.disagreement ?? 0),
-    edgeDensity: edge / n,
-    foreground: fg / n,
-    'soft/fg': e.softness / Math.max(fg / n, 1e-3),
-    'dis/fg': (e.disagreement ?? 0) / Math.max(fg / n, 1e-3),
-    'soft+dis+fg': e.softness + 2 * (e.disagreement ?? 0) + 0.1 * (fg / n),
-    'softxdis': Math.sqrt(e.softness * (e.disagreement ?? 0)),
   };
 }
 
-const pooled: { f: Record<string, number>; mae: number }[] = [];
-const bySet = new Map<string, { f: Record<string, number>; mae: number }[]>();
-for (const id of ['hires-thin', 'soft-edge', 'small']) {
-  const set = await loadLabSet(id);
-  const row = latest.rows.find((r) => r.candidate === values.candidate && r.set === id);
-  if (!row) throw new Error(`no lab row for ${values.candidate} on ${id}: run the lab with that candidate first`);
-  const rows: { f: Record<string, number>; mae: number }[] = [];
-  for (const img of set.images) {
-    const hash = fileHash(img.file);
-    const decode = async () => decodeImage(fs.readFileSync(img.file), { maxPixels: 1e9 });
-    const m = await nets.get(hash, decode, size, false);
-    const f = await nets.get(hash, decode, size, true);
-    const mae = row.perImage.find((p) => p.name === img.name)?.mae;
-    if (mae !== undefined) rows.push({ f: features(m, f), mae });
-  }
-  pooled.push(...rows);
-  bySet.set(id, rows);
-  if (values.grid) for (const r of [...rows].sort((a, b) => a.mae - b.mae)) console.log(`  mae ${r.mae.toFixed(4)} soft+dis ${(r.f.softness! + r.f.disagreement!).toFixed(4)} score ${r.f.shipped}`);
-  const soft = rows.map((r) => r.f.softness!).sort((a, b) => a - b);
-  console.log(`${id} softness quantiles: ${[0.1, 0.25, 0.5, 0.75, 0.9].map((q) => soft[Math.floor(q * (soft.length - 1))]!.toFixed(4)).join(' ')}`);
-  const keys = Object.keys(rows[0]!.f);
-  console.log(`${id} (n ${rows.length}): ${keys.map((k) => `${k} ${spearman(rows.map((r) => r.f[k]!), rows.map((r) => r.mae)).toFixed(2)}`).join(', ')}`);
+/** Score functions to compare: name -> score from features. */
+export const SCORES: Record<string, (f: Record<string, number>) => number> = {
+  shipped: (f) => f.shipped!,
+  // The same evidence on a scale that does not saturate: x / (x + k).
+  ...Object.fromEntries([0.03, 0.05, 0.07, 0.1].map((k) => [`ratio-${k}`, (f: Record<string, number>) => { const x = f.softness! + 4 * f.interior!; return x / (x + k); }])),
+  ...Object.fromEntries([0.03, 0.05, 0.07, 0.1].map((k) => [`ratio+frame-${k}`, (f: Record<string, number>) => { const x = f.softness! + 4 * f.interior! + 0.5 * f.touch! * f.unsure! + 2 * f.ctxChange!; return x / (x + k); }])),
+};
+
+interface FlagStats {
+  flagged: number;
+  precision: number;
+  recall: number;
+  saturated: number;
 }
-if (values.grid) {
-  for (const wd of [0, 1, 2, 4, 8]) {
-    for (const wf of [0, 0.01, 0.02, 0.05, 0.1]) {
-      const score = (r: { f: Record<string, number> }) => r.f.softness! + wd * r.f.disagreement! + wf * r.f.foreground!;
-      const per = ['hires-thin', 'soft-edge', 'small'].map((id) => {
-        const rows = bySet.get(id)!;
-        return spearman(rows.map(score), rows.map((r) => r.mae)).toFixed(2);
-      });
-      console.log(`dis x${wd} fg x${wf}: ${per.join(' ')} pooled ${spearman(pooled.map(score), pooled.map((r) => r.mae)).toFixed(2)}`);
+
+function flagStats(rows: ImageFeatures[], score: (f: Record<string, number>) => number, bad: (r: ImageFeatures) => boolean): FlagStats {
+  const flagged = rows.filter((r) => score(r.f) >= 0.5);
+  const badRows = rows.filter(bad);
+  const tp = flagged.filter(bad).length;
+  return {
+    flagged: flagged.length / rows.length,
+    precision: flagged.length ? tp / flagged.length : 1,
+    recall: badRows.length ? tp / badRows.length : 1,
+    saturated: rows.filter((r) => score(r.f) >= 0.995).length / rows.length,
+  };
+}
+
+export async function uncertaintyLab(lab: string, candidate: string, model: string, log: (s: string) => void, dump?: string): Promise<void> {
+  const latest = JSON.parse(fs.readFileSync(path.join(LAB_DIR, `${lab}.json`), 'utf8')) as { rows: Array<{ candidate: string; set: string; perImage: Array<{ name: string; mae: number }> }> };
+  const nets = new NetCache(model);
+  const all: ImageFeatures[] = [];
+  const badSet = new Set<string>();
+  try {
+    for (const id of SETS) {
+      const row = latest.rows.find((r) => r.candidate === candidate && r.set === id);
+      if (!row) continue;
+      const set = await loadLabSet(id);
+      const rows: ImageFeatures[] = [];
+      for (const img of set.images) {
+        const mae = row.perImage.find((p) => p.name === img.name)?.mae;
+        if (mae === undefined) continue;
+        rows.push({ set: id, name: img.name, mae, f: await imageFeatures(nets, img.file) });
+      }
+      const maes = rows.map((r) => r.mae).sort((a, b) => a - b);
+      const median = maes[Math.floor(maes.length / 2)]!;
+      for (const r of rows) if (r.mae >= 2 * median) badSet.add(`${r.set}/${r.name}`);
+      all.push(...rows);
+      if (dump) fs.appendFileSync(dump, rows.map((r) => JSON.stringify({ ...r, bad: r.mae >= 2 * median })).join('\n') + '\n');
+      const feats = Object.keys(rows[0]!.f);
+      log(`${id} (n ${rows.length}, bad ${rows.filter((r) => badSet.has(`${r.set}/${r.name}`)).length}): Spearman ${feats.map((k) => `${k} ${spearman(rows.map((r) => r.f[k]!), rows.map((r) => r.mae)).toFixed(2)}`).join(', ')}`);
     }
+    const bad = (r: ImageFeatures) => badSet.has(`${r.set}/${r.name}`);
+    log('');
+    log(`| score | ${SETS.map((s) => `${s}: rho / flagged / precision / recall / at 1.00`).join(' | ')} | pooled |`);
+    log(`|---|${SETS.map(() => '---').join('|')}|---|`);
+    for (const [name, score] of Object.entries(SCORES)) {
+      const cells = SETS.map((id) => {
+        const rows = all.filter((r) => r.set === id);
+        if (!rows.length) return '-';
+        const s = flagStats(rows, score, bad);
+        return `${spearman(rows.map((r) => score(r.f)), rows.map((r) => r.mae)).toFixed(2)} / ${(s.flagged * 100).toFixed(0)}% / ${s.precision.toFixed(2)} / ${s.recall.toFixed(2)} / ${(s.saturated * 100).toFixed(0)}%`;
+      });
+      const p = flagStats(all, score, bad);
+      log(`| ${name} | ${cells.join(' | ')} | ${(p.flagged * 100).toFixed(0)}% / ${p.precision.toFixed(2)} / ${p.recall.toFixed(2)} / ${(p.saturated * 100).toFixed(0)}% |`);
+    }
+  } finally {
+    await nets.close();
   }
 }
-// Where the shipped score's 0.5 falls: the share of pooled images the old score (softness +
-// disagreement when mirrored, scale 0.058) flagged, and the new evidence's value at that share.
-{
-  const flagged = pooled.filter((r) => r.f['oldAsShipped']! >= 0.5).length;
-  const xs = pooled.map((r) => r.f['soft+4int+dis@0.02']!).sort((a, b) => b - a);
-  console.log(`old score flags ${flagged} of ${pooled.length}; soft+4int+dis@0.02 at that rank ${xs[flagged - 1]?.toFixed(4)}..${xs[flagged]?.toFixed(4)} (scale = x / ln 2)`);
+
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ options: { lab: { type: 'string', default: 'latest' }, candidate: { type: 'string', default: 'after' }, model: { type: 'string', default: 'isnet-int8' }, dump: { type: 'string' } } });
+  if (values.dump) fs.rmSync(values.dump, { force: true });
+  await uncertaintyLab(values.lab!, values.candidate!, values.model!, console.log, values.dump);
 }
-const keys = Object.keys(pooled[0]!.f);
-console.log(`pooled (n ${pooled.length}): ${keys.map((k) => `${k} ${spearman(pooled.map((r) => r.f[k]!), pooled.map((r) => r.mae)).toFixed(2)}`).join(', ')}`);
-await nets.close();

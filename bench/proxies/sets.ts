@@ -3,7 +3,7 @@
  * from committed photos: img/<name>.jpg|png and gt/<name>.png (the exact alpha composited).
  * A set is rebuilt only when its generator's version or an image is missing.
  *
- * Run alone: node --import tsx bench/proxies/sets.ts [hires-thin,soft-edge,small] [--force]
+ * Run alone: node --import tsx bench/proxies/sets.ts [hires-thin,soft-edge,small,frame-cut,glossy,cords,foliage] [--force]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,10 @@ import { isMain, WORK_DIR } from '../paths.ts';
 import { buildHires, HIRES_COUNT } from './hires-thin.ts';
 import { buildSmall, SMALL_COUNT } from './small.ts';
 import { buildSoft, SOFT_COUNT } from './soft-edge.ts';
+import { buildCords, CORDS_COUNT } from './cords.ts';
+import { buildFoliage, FOLIAGE_COUNT } from './foliage.ts';
+import { buildFrameCut, FRAME_CUT_COUNT } from './frame-cut.ts';
+import { buildGlossy, GLOSSY_COUNT } from './glossy.ts';
 import type { ProxyImage } from './types.ts';
 
 export const PROXY_DIR = path.join(WORK_DIR, 'proxies');
@@ -29,6 +33,11 @@ export const PROXY_SETS: readonly ProxySetSpec[] = [
   { id: 'hires-thin', mimics: 'high-res objects with thin structures, binary (79 real, median 7 MP)', count: HIRES_COUNT, build: buildHires, version: 5 },
   { id: 'soft-edge', mimics: 'studio objects with soft alpha: fur, plants, glass, blur (27 real, 0.4-0.6 MP)', count: SOFT_COUNT, build: buildSoft, version: 2 },
   { id: 'small', mimics: 'salient objects below the working size, binary and soft (300 real, <= 0.16 MP)', count: SMALL_COUNT, build: buildSmall, version: 4 },
+  // Issue 16: the failures none of the sets above contains.
+  { id: 'frame-cut', mimics: 'subjects cut by the frame (plant filling it, hanging yarn), and busy scenes a bordered pass could turn into a picture', count: FRAME_CUT_COUNT, build: buildFrameCut, version: 1 },
+  { id: 'glossy', mimics: 'glossy beads, ceramics, chrome on pale backdrops their highlights match; true see-through holes (1.5-12 MP)', count: GLOSSY_COUNT, build: buildGlossy, version: 1 },
+  { id: 'cords', mimics: 'smooth cords and rims at 4-7x upsampling (9-13 MP): contours that must not come back ragged', count: CORDS_COUNT, build: buildCords, version: 1 },
+  { id: 'foliage', mimics: 'products and open frames before sharp foliage and on gravel, mostly small (specks; holes that are real)', count: FOLIAGE_COUNT, build: buildFoliage, version: 1 },
 ];
 
 export interface BuiltSet {

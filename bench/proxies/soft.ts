@@ -14,10 +14,10 @@ import { bezier, ellipse, f, fill, line, poly, stroke } from './svg.ts';
 
 export type SoftSubject = (r: Rng, size: Size, box: Box) => Promise<Foreground>;
 
-const light = (r: Rng): [number, number, number] => [r.range(-0.5, 0.5), r.range(-0.9, -0.3), 1];
+export const light = (r: Rng): [number, number, number] => [r.range(-0.5, 0.5), r.range(-0.9, -0.3), 1];
 
 /** Strands growing outward from the soft boundary of a coverage plane (fur, fuzz). */
-function fringe(r: Rng, cov: Float32Array, size: Size, count: number, len: [number, number], width: [number, number], opacity: [number, number]): string {
+export function fringe(r: Rng, cov: Float32Array, size: Size, count: number, len: [number, number], width: [number, number], opacity: [number, number]): string {
   const { width: w, height: h } = size;
   const hgt = blur(cov, size, Math.max(1.5, len[1] * 0.3));
   const edge: number[] = [];
@@ -47,12 +47,12 @@ function fringe(r: Rng, cov: Float32Array, size: Size, count: number, len: [numb
   return out.join('');
 }
 
-async function layerOf(svg: string, size: Size, material: MaterialName, r: Rng, sigma: number, relief: number, scale: number, tint?: readonly [number, number, number]): Promise<Layer> {
+export async function layerOf(svg: string, size: Size, material: MaterialName, r: Rng, sigma: number, relief: number, scale: number, tint?: readonly [number, number, number]): Promise<Layer> {
   const cov = await coverage(svg, size);
   return paint(cov, size, material, r, { scale, sigma, relief, light: light(r), ...(tint ? { tint } : {}) });
 }
 
-const texScale = (size: Size) => Math.max(0.5, Math.max(size.width, size.height) / 1200);
+export const texScale = (size: Size) => Math.max(0.5, Math.max(size.width, size.height) / 1200);
 
 export const plush: SoftSubject = async (r, size, b) => {
   const material = r.pick(['catfur', 'greyfur', 'hairbrown', 'hairblond'] as const);
@@ -174,7 +174,7 @@ export const frond: SoftSubject = async (r, size, b) => {
 };
 
 /** Lays one premultiplied foreground over another. */
-function overForeground(dst: Foreground, src: Foreground): void {
+export function overForeground(dst: Foreground, src: Foreground): void {
   for (let i = 0; i < dst.alpha.length; i++) {
     const a = src.alpha[i]!;
     if (a <= 0) continue;

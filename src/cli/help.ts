@@ -139,13 +139,13 @@ Options:
   -h, --help           show this help
 `;
 
-export const START_USAGE = `Usage: greenroom start [--quality fast|balanced|best]
+export const START_USAGE = `Usage: greenroom start [--quality fast|balanced|best|max]
 
 Cuts out the sample photos bundled with greenroom into ./out/samples and says how long each
 took: a quick end-to-end check that the model works on this machine.
 
 Options:
-  -q, --quality QUALITY   fast, balanced, best (default)
+  -q, --quality QUALITY   fast, balanced, best (default), max (every network pass: up to 3x the time)
   -h, --help              show this help
 `;
 
@@ -172,7 +172,7 @@ Options:
                            (default 0.1, or the preset's)
   -f, --format FORMAT      png (default), jpeg (jpg), webp, avif
       --export-quality N   encoder quality 1-100 for jpeg, webp, avif
-  -q, --quality QUALITY    cutout quality: fast, balanced, best (default)
+  -q, --quality QUALITY    cutout quality: fast, balanced, best (default), max (up to 3 network passes)
   -m, --model ID           model id (see greenroom models)
       --spec FILE          a JSON job spec; the flags above override its fields
       --hints FILE         keep and erase strokes (JSON) or a hints image, as for greenroom
@@ -215,7 +215,7 @@ Options:
       --padding VALUE      0.1, 10% or 40px
   -f, --format FORMAT      png (default), jpeg (jpg), webp, avif
       --export-quality N   encoder quality 1-100 for jpeg, webp, avif
-  -q, --quality QUALITY    cutout quality: fast, balanced, best (default)
+  -q, --quality QUALITY    cutout quality: fast, balanced, best (default), max (up to 3 network passes)
   -m, --model ID           model id (see greenroom models)
       --spec FILE          a JSON job spec; the flags above override its fields
       --json               one JSON line per image as it finishes: {file, output, width,

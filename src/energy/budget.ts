@@ -12,7 +12,7 @@ import { GreenroomError } from '../errors.ts';
 import type { Quality } from '../models/manifest.ts';
 
 /** Qualities from most to least expensive. */
-const BY_COST: readonly Quality[] = ['best', 'balanced', 'fast'];
+const BY_COST: readonly Quality[] = ['max', 'best', 'balanced', 'fast'];
 
 /**
  * Measured on this machine (AMD EPYC, model number hidden, 2 vCPUs with AVX-512 VNNI, no GPU),
@@ -43,12 +43,17 @@ export const CUTOUT_CALIBRATION = {
 export type CalibratedPrecision = keyof typeof CUTOUT_CALIBRATION.network;
 
 /**
- * Network passes counted for a quality: `best` may also run the mirrored pass (models.json
- * mirroredPass), and a budget is a ceiling, so its estimate counts both.
+ * Network passes counted for a quality, in passes at its working size: `best` may also run the
+ * context pass (models.json contextPass, a subject cut by the frame) and a mirrored pass at 512 px
+ * (about a third of one at 1024), `max` the mirrored pass at 1024 and the context pass; a budget is
+ * a ceiling, so its estimate counts them all.
  */
 export function networkPasses(quality: Quality): number {
-  return quality === 'best' ? 2 : 1;
+  return quality === 'max' ? 3 : quality === 'best' ? 2.35 : 1;
 }
+
+/** `max` works at best's size: its passes cost what best's do. */
+const CALIBRATED_AS: Record<Quality, Exclude<Quality, 'max'>> = { fast: 'fast', balanced: 'balanced', best: 'best', max: 'best' };
 
 export interface EstimateStage {
   readonly stage: string;
@@ -81,7 +86,8 @@ export function estimateCutout(quality: Quality, options: EstimateOptions): Cuto
   const per = CUTOUT_CALIBRATION.perMegapixel;
   const table = CUTOUT_CALIBRATION.network[(options.precision ?? 'int8') in CUTOUT_CALIBRATION.network ? ((options.precision ?? 'int8') as CalibratedPrecision) : 'fp16'];
   const passes = networkPasses(quality);
-  const net = { cpuSeconds: table[quality].cpuSeconds * passes, wallSeconds: table[quality].wallSeconds * passes };
+  const pass = table[CALIBRATED_AS[quality]];
+  const net = { cpuSeconds: pass.cpuSeconds * passes, wallSeconds: pass.wallSeconds * passes };
   const mp = options.megapixels;
   const stages: EstimateStage[] = [
     { stage: 'decode', cpuSeconds: per.decode * mp, wallSeconds: per.decode * mp },

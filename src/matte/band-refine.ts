@@ -17,7 +17,7 @@
 import type { Box } from '../image/encode.ts';
 import { unionBoxes } from './bbox.ts';
 import { decontaminate, decontaminateRadiiFor, decontaminateReach, type DecontaminateOptions } from './decontaminate.ts';
-import { sharpenEdges, sharpenOptionsFor, sharpenReach, type SharpenOptions } from './edge-sharpen.ts';
+import { sharpenEdges, sharpenOptionsFor, sharpenReach, type ResolvedSharpenOptions } from './edge-sharpen.ts';
 import { upsamplingFactor, type RefineOptions } from './refine.ts';
 import { forEachSpan, snapAlpha, splitRows, tilesFromAlpha, tilesFromMatte, TILE_MIXED, TILE_ONE, TILE_ZERO, withWork, type TileMap } from './tiles.ts';
 import type { Plane, RgbImage } from './types.ts';
@@ -30,7 +30,7 @@ export interface BandPlan {
   /** Row ranges [y0, y1), one per part. */
   parts: Array<[number, number]>;
   /** Edge sharpening's settings (absent: plain bilinear). */
-  sharpen?: Required<SharpenOptions>;
+  sharpen?: ResolvedSharpenOptions;
   /** Decontamination's radii (absent: the photo's own colours). */
   colours?: DecontaminateOptions;
 }

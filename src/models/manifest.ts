@@ -41,16 +41,23 @@ const ModelSchema = z.object({
   }),
 });
 
-export const QUALITIES = ['fast', 'balanced', 'best'] as const;
+/** Cheapest first. `max` runs every network pass `best` may skip, at best's working size (models.json says which). */
+export const QUALITIES = ['fast', 'balanced', 'best', 'max'] as const;
 export type Quality = (typeof QUALITIES)[number];
 
 const ManifestSchema = z.object({
   default: z.string(),
-  qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int() }),
-  /** When the network also runs on the mirrored photo (see models.json). */
+  qualities: z.object({ fast: z.number().int(), balanced: z.number().int(), best: z.number().int(), max: z.number().int() }),
+  /** When the network also runs on the mirrored photo, per quality, and at what working size (see models.json). */
   mirroredPass: z
-    .object({ qualities: z.array(z.enum(QUALITIES)), minSoftness: z.number().min(0), minFactor: z.number().min(0).default(0) })
-    .default({ qualities: [], minSoftness: 0, minFactor: 0 }),
+    .object({ qualities: z.record(z.enum(QUALITIES), z.object({ size: z.number().int().positive(), minSoftness: z.number().min(0), minFactor: z.number().min(0) })) })
+    .default({ qualities: {} }),
+  /** When the network also sees the photo framed in grey, for subjects cut by the frame (see models.json and src/matte/context-pass.ts). */
+  contextPass: z
+    .object({ qualities: z.record(z.enum(QUALITIES), z.object({ minTouch: z.number().min(0), minUnsure: z.number().min(0) })) })
+    .default({ qualities: {} }),
+  /** Specks and false holes cleaned from the network's matte (src/matte/specks.ts, holes.ts), per quality. */
+  cleanMatte: z.object({ qualities: z.array(z.enum(QUALITIES)) }).default({ qualities: [] }),
   models: z.record(z.string(), ModelSchema),
 });
 
@@ -77,14 +84,30 @@ export function getModelSpec(id: string, manifest: Manifest = loadManifest()): M
   return { ...spec, id };
 }
 
-/** Whether a quality may run the mirrored pass for a photo `factor` times the working size (its longer side over it). */
-export function mayMirror(quality: Quality, factor: number, manifest: Manifest = loadManifest()): boolean {
-  return manifest.mirroredPass.qualities.includes(quality) && factor >= manifest.mirroredPass.minFactor;
+/**
+ * The working size of the mirrored pass a quality may run for a photo `factor` times the working
+ * size (its longer side over it), a multiple of what the model needs; undefined when it never does.
+ */
+export function mirrorSize(spec: ModelSpec, quality: Quality, factor: number, manifest: Manifest = loadManifest()): number | undefined {
+  const rule = manifest.mirroredPass.qualities[quality];
+  if (!rule || factor < rule.minFactor) return undefined;
+  return Math.max(spec.input.multipleOf, Math.round(rule.size / spec.input.multipleOf) * spec.input.multipleOf);
 }
 
 /** Whether a quality runs the mirrored second pass for a first matte this undecided, of a photo `factor` times the working size. */
 export function wantsMirroredPass(quality: Quality, softness: number, factor: number, manifest: Manifest = loadManifest()): boolean {
-  return mayMirror(quality, factor, manifest) && softness >= manifest.mirroredPass.minSoftness;
+  const rule = manifest.mirroredPass.qualities[quality];
+  return !!rule && factor >= rule.minFactor && softness >= rule.minSoftness;
+}
+
+/** When a quality runs the context pass (the subject touches the frame over minTouch of its ring and the matte is unsure over minUnsure); undefined: never. */
+export function contextTrigger(quality: Quality, manifest: Manifest = loadManifest()): { minTouch: number; minUnsure: number } | undefined {
+  return manifest.contextPass.qualities[quality];
+}
+
+/** Whether a quality cleans specks and false holes from the network's matte. */
+export function cleansMatte(quality: Quality, manifest: Manifest = loadManifest()): boolean {
+  return manifest.cleanMatte.qualities.includes(quality);
 }
 
 /** The network's working resolution for a quality preset, a multiple of what the model needs. */

@@ -14,7 +14,7 @@ export const CutoutOptionsSchema = z
   .object({
     /** Model id from models.json (default: the manifest's default, or GREENROOM_MODEL). */
     model: z.string().min(1).optional(),
-    /** Network working resolution: fast 512, balanced 768, best 1024 (the trained size). */
+    /** Network working resolution: fast 512, balanced 768, best 1024 (the trained size); max: 1024 with every extra pass (models.json mirroredPass, contextPass), up to three network passes. */
     quality: z.enum(QUALITIES).default('best'),
     /** Guided upsampling of the matte along the photo's edges (else bilinear). */
     refine: z.boolean().default(true),

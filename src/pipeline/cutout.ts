@@ -11,7 +11,10 @@ import { resizeDecoded } from '../image/resize.ts';
 import { cropRegion } from '../matte/bbox.ts';
 import type { Plane } from '../matte/types.ts';
 import { uncertaintyScore, type UncertaintyEvidence } from '../matte/uncertainty.ts';
-import { mayMirror, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
+import { cleansMatte, contextTrigger, mirrorSize, wantsMirroredPass, workingSize, type Quality } from '../models/manifest.ts';
+import { wantsContextPass } from '../matte/context-trigger.ts';
+import type { ContextReport } from '../matte/matte-steps.ts';
+import type { MatteSummary } from '../pixels/tasks.ts';
 import type { Segmenter } from '../models/segmenter.ts';
 import type { PixelRunner } from '../pixels/pool.ts';
 import type { CutoutOptions } from './cutout-options.ts';
@@ -63,6 +66,8 @@ export interface CutoutResult {
   coarseMatte?: EncodedImage;
   /** With `split`: the image's alpha as a grey PNG (`image` holds its colours as a JPEG). */
   alpha?: EncodedImage;
+  /** How many times the network ran (1, or more when a mirrored or context pass ran: issue 16); absent when no network ran. */
+  networkPasses?: number;
 }
 
 /** The decoded photo and its refined cutout at full resolution: the stages cutouts and edits share. */
@@ -78,13 +83,17 @@ export interface Cutout {
   hints?: HintsReport;
   /** 0 (sure) .. 1 (unsure), from the network's matte; absent when no network ran (a reused matte). */
   uncertainty?: number;
+  /** Network passes run (absent when none ran). */
+  networkPasses?: number;
 }
 
 /** The network's matte at its working resolution (square), covering the whole photo. */
 export interface NetworkMatte extends Plane {
   /** What the matte says about the network's certainty (uncertainty.ts). */
   evidence: UncertaintyEvidence;
-  /** 1, or 2 when the mirrored photo was also seen and the mattes averaged. */
+  /** What the context pass did, when it ran (issue 16). */
+  context?: ContextReport;
+  /** 1, plus one for the mirrored pass (averaged) and one for the context pass, when they ran. */
   passes: number;
   /** The subject's box at the matte's resolution (alpha above 12/255), null when empty. */
   box: Box | null;
@@ -138,8 +147,8 @@ export async function sizedCutoutStages(
   const matte = input.coarse ?? (size ? quantiseCoarse(await segmentStage(photo, options, deps, stages)) : await segmentStage(photo, options, deps, stages));
   const cut = await refineStage(input, matte, options, deps, stages, size && (size.width < photo.width || size.height < photo.height) ? size : undefined);
   if (!input.coarse) return { cut, photo, matte };
-  // No network ran: no uncertainty to report.
-  const { uncertainty: _none, ...known } = cut;
+  // No network ran: no uncertainty or passes to report.
+  const { uncertainty: _none, networkPasses: _passes, ...known } = cut;
   return { cut: known, photo, matte };
 }
 
@@ -217,16 +226,48 @@ export async function segmentStage(
     const run = { control };
     // The worker takes the buffer it is given: the mirrored input, for a second pass, is made with the first.
     const factor = Math.max(decoded.width, decoded.height) / size;
-    const input = await deps.pixels.run('networkInput', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size, mirrored: mayMirror(options.quality, factor) }, run);
+    const mirrorAt = mirrorSize(deps.segmenter.model, options.quality, factor);
+    const input = await deps.pixels.run('networkInput', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size, ...(mirrorAt ? { mirrorSize: mirrorAt } : {}) }, run);
     const first = await deps.segmenter.segment(input.rgb, size, control.queued());
     const summary = await deps.pixels.run('matteSummary', { data: first, size }, { ...run, transfer: [first.buffer as ArrayBuffer] });
     const target = input.mirrored && refineSize?.(summary.matte, summary.box);
     const enlargement = target ? Math.max(target.width, target.height) / size : factor;
-    if (!input.mirrored || !wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) return { ...summary.matte, evidence: summary.evidence, box: summary.box, passes: 1 };
-    const second = await deps.segmenter.segment(input.mirrored, size, control.queued());
-    const both = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
-    return { ...both.matte, evidence: both.evidence, box: both.box, passes: 2 };
+    let result = summary;
+    let passes = 1;
+    if (input.mirrored && mirrorAt && wantsMirroredPass(options.quality, summary.evidence.softness, enlargement)) {
+      const second = await deps.segmenter.segment(input.mirrored, mirrorAt, control.queued());
+      result = await deps.pixels.run('matteSummary', { data: summary.matte.data, size, mirrored: second, mirroredSize: mirrorAt }, { ...run, transfer: [second.buffer as ArrayBuffer] });
+      passes++;
+    }
+    // Issue 16 (src/matte/matte-steps.ts): the context pass for a subject cut by the frame, then specks and false holes.
+    const steps = await issue16Steps(decoded, result, options.quality, size, deps, control);
+    return { ...steps.summary.matte, evidence: steps.summary.evidence, box: steps.summary.box, passes: passes + steps.passes, ...(steps.context ? { context: steps.context } : {}) };
   });
+}
+
+/**
+ * Issue 16's steps at the working size: when the quality asks for it (models.json contextPass) and
+ * the first matte touches the frame and is unsure enough, the network also sees the photo framed
+ * in grey and its matte is fused where the first is unsure (context-pass.ts); then, at the
+ * qualities that clean (models.json cleanMatte), detached specks and false holes (specks.ts,
+ * holes.ts).
+ */
+async function issue16Steps(decoded: DecodedImage, summary: MatteSummary, quality: Quality, size: number, deps: CutoutDeps, control: StageControlLike): Promise<{ summary: MatteSummary; passes: number; context?: ContextReport }> {
+  const run = { control };
+  let out = summary;
+  let passes = 0;
+  let context: ContextReport | undefined;
+  const trigger = contextTrigger(quality);
+  if (trigger && wantsContextPass(summary.frame, trigger)) {
+    const view = await deps.pixels.run('contextView', { rgb: decoded.rgb, ...(decoded.alpha ? { alpha: decoded.alpha } : {}), width: decoded.width, height: decoded.height, size }, run);
+    const second = await deps.segmenter.segment(view.rgb, size, control.queued());
+    const fused = await deps.pixels.run('contextFuse', { summary: out, second }, { ...run, transfer: [second.buffer as ArrayBuffer] });
+    out = fused.summary;
+    context = fused.report;
+    passes++;
+  }
+  if (cleansMatte(quality)) out = (await deps.pixels.run('matteClean', { summary: out }, run)).summary;
+  return { summary: out, passes, ...(context ? { context } : {}) };
 }
 
 /**
@@ -249,7 +290,7 @@ export async function refineStage(
     const image = { data: decoded.rgb, width: decoded.width, height: decoded.height };
     // With hints, the colours are worked out once, after the touch-up.
     const cutout = await refineInParts(deps.pixels, image, matte, decoded.alpha, { refine: options.refine, decontaminate: options.decontaminate && !hints }, control);
-    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, subject: cutout.subject, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence) };
+    return { decoded, rgb: cutout.rgb, alpha: cutout.alpha, subject: cutout.subject, workingSize: matte.width, uncertainty: uncertaintyScore(matte.evidence), networkPasses: matte.passes };
   });
   if (!hints) return cut;
   const image = { data: cut.decoded.rgb, width: cut.decoded.width, height: cut.decoded.height };
@@ -263,7 +304,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
   // A preview is refined at its own size: the full-resolution refine waits until the full cutout is asked for.
   const previewSize = options.preview ? (photo: { width: number; height: number }) => fitWithin(photo, options.preview!) : undefined;
   const { cut, photo, matte } = await sizedCutoutStages(bytes, options, deps, stages, previewSize);
-  const { decoded, workingSize: size, hints, uncertainty, subject: found, ...cutout } = cut;
+  const { decoded, workingSize: size, hints, uncertainty, networkPasses, subject: found, ...cutout } = cut;
 
   const { encoded, alpha, coarse, subject, region } = await stages.time('encode', async (control) => {
     const region = options.crop && found ? cropRegion(found, options.cropMargin) : undefined;
@@ -307,6 +348,7 @@ export async function runCutout(bytes: Uint8Array, options: CutoutOptions, deps:
     ...(uncertainty !== undefined ? { uncertainty } : {}),
     ...(coarse ? { coarseMatte: coarse } : {}),
     ...(alpha ? { alpha } : {}),
+    ...(networkPasses !== undefined ? { networkPasses } : {}),
   };
 }
 

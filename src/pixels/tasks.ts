@@ -26,37 +26,66 @@ import { alphaRows, colourRows, onWhiteRows, planBand, planColours, upsampleRows
 import type { RefineOptions } from '../matte/refine.ts';
 import type { RgbImage } from '../matte/types.ts';
 import { retouchTasks } from './retouch-tasks.ts';
-import { sharedBytes } from './transfer.ts';
+import { sharedBytes, sharedFloats } from './transfer.ts';
+import { frameEvidence, type FrameEvidence } from '../matte/context-pass.ts';
+import { cleanMatte, contextView, fuseContextPass, type CleanReport, type ContextReport } from '../matte/matte-steps.ts';
 
-/** The photo as the network sees it (network-input.ts), and its mirror image when a second pass may be wanted. */
-function networkInput(input: { rgb: Uint8Array; alpha?: Uint8Array; width: number; height: number; size: number; mirrored: boolean }): { rgb: Uint8Array; mirrored?: Uint8Array } {
+/** The photo as the network sees it (network-input.ts), and its mirror image at `mirrorSize` when a second pass may be wanted. */
+function networkInput(input: { rgb: Uint8Array; alpha?: Uint8Array; width: number; height: number; size: number; mirrorSize?: number }): { rgb: Uint8Array; mirrored?: Uint8Array } {
   const rgb = resizeForNetwork(input, input.size);
-  return { rgb, ...(input.mirrored ? { mirrored: mirrorRgb(rgb, input.size, input.size) } : {}) };
+  const m = input.mirrorSize;
+  if (!m) return { rgb };
+  return { rgb, mirrored: mirrorRgb(m === input.size ? rgb : resizeForNetwork(input, m), m, m) };
 }
 
 export interface MatteSummary {
   /** The matte (the two passes averaged when a mirrored one came), on shared memory. */
   matte: Plane;
   evidence: UncertaintyEvidence;
+  /** Whether the subject reaches the frame, and how much of the matte is undecided (context-pass.ts). */
+  frame: FrameEvidence;
   /** The subject's box at the matte's resolution (alpha above 12/255), null when empty. */
   box: Box | null;
 }
 
 /** The network's matte, fused with the mirrored pass's (flipped back) when there is one, and what it says. */
-function matteSummary(input: { data: Float32Array; size: number; mirrored?: Float32Array }): MatteSummary {
+function matteSummary(input: { data: Float32Array; size: number; mirrored?: Float32Array; mirroredSize?: number }): MatteSummary {
   const { size } = input;
   const first = { data: input.data, width: size, height: size };
   const evidence = uncertaintyEvidence(first);
   const data = new Float32Array(new SharedArrayBuffer(size * size * 4));
   data.set(input.data);
   if (input.mirrored) {
-    const second = { data: mirrorPlane(input.mirrored, size, size), width: size, height: size };
+    // A mirrored pass at a smaller working size is flipped back, then upsampled to the first's.
+    const ms = input.mirroredSize ?? size;
+    const flipped = mirrorPlane(input.mirrored, ms, ms);
+    const second = { data: ms === size ? flipped : resizeBilinear(flipped, ms, ms, size, size), width: size, height: size };
     evidence.disagreement = disagreement(first, second);
     for (let i = 0; i < data.length; i++) data[i] = (data[i]! + second.data[i]!) / 2;
   }
-  const alpha = new Uint8Array(data.length);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(Math.min(1, Math.max(0, data[i]!)) * 255);
-  return { matte: { data, width: size, height: size }, evidence, box: subjectBox(alpha, size, size) };
+  const matte = { data, width: size, height: size };
+  return { matte, evidence, frame: frameEvidence(matte), box: matteBox(matte) };
+}
+
+/** The subject's box at the matte's resolution (alpha above 12/255). */
+function matteBox(matte: Plane): Box | null {
+  const alpha = new Uint8Array(matte.data.length);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(Math.min(1, Math.max(0, matte.data[i]!)) * 255);
+  return subjectBox(alpha, matte.width, matte.height);
+}
+
+/** Issue 16: the context pass's matte fused into the first (matte-steps.ts); the summary's matte replaced, its evidence kept (the network's first answer). */
+function contextFuse(input: { summary: MatteSummary; second: Float32Array }): { summary: MatteSummary; report: ContextReport } {
+  const { data, report } = fuseContextPass(input.summary.matte, input.second);
+  const matte = { ...input.summary.matte, data: sharedFloats(data) };
+  return { summary: { ...input.summary, matte, box: matteBox(matte) }, report };
+}
+
+/** Issue 16: specks and false holes cleaned from the summary's matte (matte-steps.ts). */
+function matteClean(input: { summary: MatteSummary }): { summary: MatteSummary; report: CleanReport } {
+  const { data, report } = cleanMatte(input.summary.matte);
+  const matte = { ...input.summary.matte, data: sharedFloats(data) };
+  return { summary: { ...input.summary, matte, box: matteBox(matte) }, report };
 }
 
 /** The subject's box in a full-resolution matte. */
@@ -190,6 +219,10 @@ export const pixelTasks = {
   decodeHeic: (input: { bytes: Uint8Array; maxPixels: number }) => decodeHeic(input.bytes, input.maxPixels),
   networkInput,
   matteSummary,
+  // Issue 16: the context pass's view and fusion, specks and false holes (src/matte/matte-steps.ts).
+  contextView,
+  contextFuse,
+  matteClean,
   planBand: (input: { matte: Plane; width: number; height: number; options: RefineOptions; parts: number; sourceAlpha?: Uint8Array }): BandPlan => planBand(input.matte, input.width, input.height, input.options, input.parts, input.sourceAlpha),
   planColours: (input: { alpha: Uint8Array; width: number; height: number; decontaminate: boolean; parts: number }): BandPlan => planColours(input.alpha, input.width, input.height, input.decontaminate, input.parts),
   upsample,

@@ -107,7 +107,7 @@ describe('no pixel work on the main thread', () => {
 
   test('the modules the main thread runs import the per-pixel code only as types', () => {
     // Per-pixel modules: run only in the pool's workers (src/pixels/tasks.ts imports them).
-    const pixelModules = ['matte/refine', 'matte/extend-colours', 'matte/band-refine', 'matte/edge-sharpen', 'matte/decontaminate', 'matte/resample', 'matte/touchup', 'matte/edge-solve', 'matte/mirror', 'compose/place', 'compose/shadow', 'compose/blend', 'compose/harmonize', 'scenes/render', 'image/heic', 'models/network-input', 'retouch/engine', 'retouch/patchmatch', 'retouch/vote', 'retouch/onion', 'retouch/level', 'retouch/features', 'retouch/retouch', 'retouch/smooth-fill', 'retouch/mask', 'retouch/distance'];
+    const pixelModules = ['matte/refine', 'matte/extend-colours', 'matte/band-refine', 'matte/edge-sharpen', 'matte/decontaminate', 'matte/resample', 'matte/touchup', 'matte/edge-solve', 'matte/mirror', 'compose/place', 'compose/shadow', 'compose/blend', 'compose/harmonize', 'scenes/render', 'image/heic', 'models/network-input', 'retouch/engine', 'retouch/patchmatch', 'retouch/vote', 'retouch/onion', 'retouch/level', 'retouch/features', 'retouch/retouch', 'retouch/smooth-fill', 'retouch/mask', 'retouch/distance', 'matte/context-pass', 'matte/specks', 'matte/holes', 'matte/matte-steps'];
     const mainThread = (dir: string): string[] => fs.readdirSync(path.join(SRC, dir), { recursive: true, withFileTypes: false }).map(String).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
     const files = [...mainThread('pipeline'), ...mainThread('server'), ...mainThread('jobs'), ...mainThread('cli'), 'studio.ts'];
     const offenders: string[] = [];

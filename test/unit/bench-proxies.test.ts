@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { steep, toAlpha } from '../../bench/matte-candidates.ts';
 import { labMarkdown, subsample, type LabResult } from '../../bench/matte-lab.ts';
 import { hiresSizes } from '../../bench/proxies/hires-thin.ts';
+import { cordSizes } from '../../bench/proxies/cords.ts';
+import { PROXY_SETS } from '../../bench/proxies/sets.ts';
+import { frameCutNames } from '../../bench/proxies/frame-cut.ts';
 import { alphaBytes, blur, compositeOver, emptyForeground, over, quantiseAlpha } from '../../bench/proxies/raster.ts';
 import { rng, seedOf } from '../../bench/proxies/rng.ts';
 
@@ -81,12 +84,29 @@ describe('hires-thin sizes', () => {
   });
 });
 
+describe('issue-16 proxy sets', () => {
+  test('cords are 9-13 MP at 4-7x the working size', () => {
+    for (const { width, height } of cordSizes()) {
+      const f = Math.max(width, height) / 1024;
+      assert.ok(f >= 4 && f <= 7, `factor ${f}`);
+      assert.ok(width * height >= 9e6 && width * height <= 13e6, `${width}x${height}`);
+    }
+  });
+
+  test('frame-cut has subjects cut by the frame and busy scenes; every set is registered', () => {
+    const names = frameCutNames();
+    assert.ok(names.filter((n) => n.startsWith('cut_')).length >= 12);
+    assert.ok(names.filter((n) => n.startsWith('scene_')).length >= 5);
+    for (const id of ['frame-cut', 'glossy', 'cords', 'foliage']) assert.ok(PROXY_SETS.some((s) => s.id === id), id);
+  });
+});
+
 describe('matte lab', () => {
   test('steep sharpens around 0.5 and clamps', () => {
     const c = steep(5);
     const photo = { data: new Uint8Array(4 * 3), width: 2, height: 2 };
     const matte = { data: new Float32Array([0.5, 0.6, 0.3, 1]), width: 2, height: 2 };
-    const nets = { model: 'isnet', size: 2, matte, at: () => matte };
+    const nets = { model: 'isnet', size: 2, matte, at: () => matte, view: () => matte };
     const out = c.predict(photo, nets, { set: 's', name: 'n', factor: 1 }) as Uint8Array;
     assert.deepEqual([...out], [128, 255, 0, 255]);
     assert.deepEqual([...toAlpha(new Float32Array([-1, 0.5, 2]))], [0, 128, 255]);

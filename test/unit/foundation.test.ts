@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorCodes, GreenroomError, isGreenroomError } from '../../src/errors.ts';
 import { DEFAULT_MAX_PIXELS, loadConfig } from '../../src/config.ts';
-import { getModelSpec, loadManifest, wantsMirroredPass, workingSize, QUALITIES } from '../../src/models/manifest.ts';
+import { getModelSpec, loadManifest, mirrorSize, wantsMirroredPass, workingSize, QUALITIES } from '../../src/models/manifest.ts';
 import { StageRecorder, type Clock } from '../../src/pipeline/stages.ts';
 import { normalizeToTensor } from '../../src/models/normalize.ts';
 import { readInput } from '../../src/image/read-input.ts';
@@ -80,17 +80,22 @@ describe('manifest', () => {
   test('working sizes are multiples of the model\'s step, growing with quality', () => {
     const spec = getModelSpec('isnet');
     const sizes = QUALITIES.map((q) => workingSize(spec, q));
-    assert.deepEqual(sizes, [512, 768, 1024]);
+    assert.deepEqual(sizes, [512, 768, 1024, 1024], 'max works at best\'s size');
     for (const s of sizes) assert.equal(s % spec.input.multipleOf, 0);
   });
 
-  test('the mirrored pass: at best only, for a photo larger than the working size whose matte is undecided enough', () => {
-    const { minSoftness, minFactor } = loadManifest().mirroredPass;
-    assert.equal(wantsMirroredPass('best', minSoftness, minFactor), true);
-    assert.equal(wantsMirroredPass('best', minSoftness * 0.9, 6), false, 'a decided matte: one pass');
-    assert.equal(wantsMirroredPass('best', 0.5, minFactor * 0.9), false, 'a photo near the working size: one pass');
+  test('the mirrored pass: at best at 512 px from 2x the working size, at max at 1024 from 1x, only for an undecided matte', () => {
+    const spec = getModelSpec('isnet-int8');
+    const { best, max } = loadManifest().mirroredPass.qualities;
+    assert.ok(best && max);
+    assert.equal(mirrorSize(spec, 'best', best.minFactor), 512);
+    assert.equal(mirrorSize(spec, 'best', best.minFactor * 0.9), undefined, 'a photo near the working size: one pass');
+    assert.equal(mirrorSize(spec, 'max', max.minFactor), 1024);
+    assert.equal(wantsMirroredPass('best', best.minSoftness, best.minFactor), true);
+    assert.equal(wantsMirroredPass('best', best.minSoftness * 0.9, 6), false, 'a decided matte: one pass');
     assert.equal(wantsMirroredPass('balanced', 0.5, 6), false);
     assert.equal(wantsMirroredPass('fast', 0.5, 6), false);
+    assert.equal(mirrorSize(spec, 'fast', 6), undefined);
   });
 
   test('an unknown model is UNKNOWN_MODEL, listing the known ones', () => {

@@ -15,7 +15,7 @@ export interface ImageResult {
   uncertainty: number | null;
 }
 
-export type Quality = 'fast' | 'balanced' | 'best';
+export type Quality = 'fast' | 'balanced' | 'best' | 'max';
 
 /** What the network is asked to do: which model (the server's default when absent) and at what working size. */
 export interface CutoutSettings {

@@ -1,12 +1,12 @@
 /**
  * The cutout settings: which model (from GET /v1/models; the server's default unless the seller
- * picks another) and the quality (fast, balanced, best: the network's working size). Remembered
+ * picks another) and the quality (fast, balanced, best: the network's working size; max: best with every extra network pass). Remembered
  * in localStorage; a model the server no longer offers falls back to its default.
  */
 import { models, type CutoutSettings, type ModelListing, type Quality } from './api.ts';
 
 const STORAGE_KEY = 'greenroom.cutout';
-const QUALITIES: readonly Quality[] = ['fast', 'balanced', 'best'];
+const QUALITIES: readonly Quality[] = ['fast', 'balanced', 'best', 'max'];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
