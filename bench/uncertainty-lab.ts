@@ -78,14 +78,17 @@ export async function imageFeatures(nets: NetCache, file: string): Promise<Recor
     ctxHug,
     ctxChange,
     disagreement: e.disagreement ?? 0,
-    /** The score as shipped before issue 16, on this evidence. */
+    /** The score as shipped, on this evidence. */
     shipped: uncertaintyScore(e),
+    /** The scale before issue 16 (saturating), on the same evidence. */
+    saturating: 1 - Math.exp(-(e.softness + 4 * e.interior + (e.disagreement ?? 0)) / 0.11),
   };
 }
 
 /** Score functions to compare: name -> score from features. */
 export const SCORES: Record<string, (f: Record<string, number>) => number> = {
   shipped: (f) => f.shipped!,
+  'before issue 16': (f) => f.saturating!,
   // The same evidence on a scale that does not saturate: x / (x + k).
   ...Object.fromEntries([0.03, 0.05, 0.07, 0.1].map((k) => [`ratio-${k}`, (f: Record<string, number>) => { const x = f.softness! + 4 * f.interior!; return x / (x + k); }])),
   ...Object.fromEntries([0.03, 0.05, 0.07, 0.1].map((k) => [`ratio+frame-${k}`, (f: Record<string, number>) => { const x = f.softness! + 4 * f.interior! + 0.5 * f.touch! * f.unsure! + 2 * f.ctxChange!; return x / (x + k); }])),

@@ -64,22 +64,27 @@ export function disagreement(matte: Plane, mirrored: Plane): number {
 }
 
 /**
- * The score: 1 - exp(-(softness + INTERIOR_WEIGHT x interior + disagreement) / SCALE), with the
- * disagreement only when the mirrored pass ran (at `best`, for photos larger than the working size
- * from softness 0.02). Measured on the proxy sets (bench/uncertainty-lab.ts, int8; Spearman with
- * each image's MAE): 12-19 MP thin structures 0.87, soft alpha 0.61, small photos 0.85; the full
- * bench of 2026-11-26 gave 1.00 (5 images), 0.59 and 0.83. Softness plus disagreement alone gave
- * 0.88 / 0.48 / 0.85: fur is soft whether it is right or wrong, and the mirrored pass runs on only
- * some of them. Soft pixels away from any outline are what soft subjects' errors look
- * like (grey inside the subject, a second object half kept); weights 3 to 6 all gave 0.60-0.61
- * there, so the choice is not a knife edge, but with 20 images that figure is at the target's
- * edge. SCALE puts 0.5 ("worth a look", the web studio's and the CLI's mark) where the previous
- * score put it on the pooled proxies (34 of 70 images flagged).
+ * The score: x / (x + UNCERTAINTY_HALF), x = softness + INTERIOR_WEIGHT x interior + disagreement,
+ * with the disagreement only when the mirrored pass ran (models.json mirroredPass). Measured on the
+ * proxy sets (bench/uncertainty-lab.ts, int8; Spearman with each image's MAE): 12-19 MP thin
+ * structures 0.87, soft alpha 0.61, small photos 0.85; the full bench of 2026-11-26 gave 1.00
+ * (5 images), 0.59 and 0.83. Softness plus disagreement alone gave 0.88 / 0.48 / 0.85: fur is soft
+ * whether it is right or wrong, and the mirrored pass runs on only some of them. Soft pixels away
+ * from any outline are what soft subjects' errors look like (grey inside the subject, a second
+ * object half kept); weights 3 to 6 all gave 0.60-0.61 there, so the choice is not a knife edge,
+ * but with 20 images that figure is at the target's edge.
+ *
+ * Until issue 16 the scale was 1 - exp(-x / 0.11), which saturates: 8 of the 27 real soft-alpha
+ * photos read 1.00, and 8% of the seven proxy sets pooled (144 images; 20% of hires-thin, 25% of
+ * cords). The ratio is the same ranking (a monotone function of the same x: every Spearman above
+ * is unchanged) and puts 0.5, the web studio's and the CLI's "worth a look" mark, at the same x
+ * (UNCERTAINTY_HALF = 0.11 ln 2), so the same photos are flagged; it approaches 1 slowly (x = 0.5
+ * reads 0.87 instead of 0.99), and none of the 144 reads 1.00.
  */
-export const UNCERTAINTY_SCALE = 0.11;
+export const UNCERTAINTY_HALF = 0.11 * Math.LN2;
 export const INTERIOR_WEIGHT = 4;
 
 export function uncertaintyScore(evidence: UncertaintyEvidence): number {
   const x = evidence.softness + INTERIOR_WEIGHT * evidence.interior + (evidence.disagreement ?? 0);
-  return Math.round((1 - Math.exp(-x / UNCERTAINTY_SCALE)) * 1000) / 1000;
+  return Math.round((x / (x + UNCERTAINTY_HALF)) * 1000) / 1000;
 }
