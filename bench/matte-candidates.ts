@@ -213,6 +213,9 @@ export const MAX: Recipe = { mirror: true, context: { trigger: { minTouch: 0.03,
 
 export const CANDIDATES: readonly Candidate[] = [
   recipe('after', "best after issue 16: one pass, the context pass when the first matte touches the frame and is unsure over 8%, specks, false holes, then as shipped", AFTER),
+  recipe('after-ctx768', 'after, the context pass at 768 px (its view and network run at 768, cropped back and upsampled to the first matte)', { ...AFTER, context: { view: 'context@768', trigger: CTX_TRIGGER } }),
+  recipe('after-ctx512', 'after, the context pass at 512 px', { ...AFTER, context: { view: 'context@512', trigger: CTX_TRIGGER } }),
+  recipe('after-noctx', 'after without the context pass', { ...AFTER, context: undefined }),
   recipe('max', 'max: the mirrored pass (photos larger than the working size, softness >= 0.02), the context pass whenever the first matte touches the frame, specks, false holes, then as shipped', MAX),
   recipe('ctx', 'context pass (grey) when the first matte touches the frame (>= 0.03 of its ring) and is unsure over >= 8%, refused when the context matte hugs the photo (picture)', { context: { trigger: CTX_TRIGGER } }),
   recipe('ctxblur', 'the same with the blurred-continuation border', { context: { view: 'ctxblur', trigger: CTX_TRIGGER } }),

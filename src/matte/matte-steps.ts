@@ -27,12 +27,13 @@ export interface ContextReport {
 }
 
 /**
- * The first matte fused with the context pass's (its raw size x size output): used where the first
+ * The first matte fused with the context pass's (its raw square output, at the first's size or a
+ * smaller one: models.json contextPass.size): used where the first
  * is unsure, unless the second hugs the photo's rectangle (a picture of the photo): at least
  * `hugLimit` of its edge, or `growth` more of it than the first matte. A new plane.
  */
 export function fuseContextPass(first: Plane, second: Float32Array, hugLimit = PICTURE_HUG, growth = PICTURE_GROWTH): { data: Float32Array; report: ContextReport } {
-  const cropped = contextMatte(second, contextFrame(first.width), first.width);
+  const cropped = contextMatte(second, contextFrame(Math.round(Math.sqrt(second.length))), first.width);
   const hug = pictureHug({ data: cropped, width: first.width, height: first.height });
   const before = frameEvidence(first, EDGE_RING, 0.5).touch;
   if (hug >= hugLimit || hug - before >= growth) return { data: Float32Array.from(first.data), report: { hug, used: false, change: 0 } };
