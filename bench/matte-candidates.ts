@@ -206,8 +206,12 @@ const CTX_TRIGGER: ContextTrigger = { minTouch: 0.03, minUnsure: 0.08 };
 const BEFORE_SHARPEN = { alongContour: undefined };
 /** The context pass and cleaning of `best` after issue 16, with the sharpening as before. */
 const AFTER_BASE: Recipe = { context: { trigger: CTX_TRIGGER }, specks: {}, holes: {}, sharpen: BEFORE_SHARPEN };
-/** What `best` runs after issue 16 (models.json mirroredPass.best, contextPass.best, cleanMatte; sharpenOptionsFor). */
-export const AFTER: Recipe = { mirrorSize: 512, mirrorFrom: 2, context: { trigger: CTX_TRIGGER }, specks: {}, holes: {} };
+/**
+ * What `best` runs after issue 16 (models.json contextPass.best, cleanMatte; sharpenOptionsFor): one
+ * pass. The 512 px mirrored pass from 2x (`after+m512-2x-along`) scored better on cords and
+ * hires-thin but left ghosts on real 12 MP photos (models.json mirroredPass).
+ */
+export const AFTER: Recipe = { context: { trigger: CTX_TRIGGER }, specks: {}, holes: {} };
 /** What `max` runs: the mirrored pass at 1024 (main's best), the context pass for every photo touching the frame, the rest as best. */
 export const MAX: Recipe = { mirror: true, context: { trigger: { minTouch: 0.03, minUnsure: 0 } }, specks: {}, holes: {} };
 

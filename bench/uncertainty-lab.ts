@@ -38,7 +38,7 @@ export async function imageFeatures(nets: NetCache, file: string): Promise<Recor
   const decode = async () => decoded;
   const m = await nets.get(hash, decode, 1024, false);
   const factor = Math.max(decoded.width, decoded.height) / 1024;
-  // best's mirrored pass at 512 px (models.json mirroredPass.best): its disagreement with the first matte, when it runs.
+  // best's mirrored pass, if models.json gives best one (none since issue 16): its disagreement with the first matte, when it runs.
   const rule = loadManifest().mirroredPass.qualities.best;
   let mirrored: { data: Float32Array; width: number; height: number } | undefined;
   if (rule && factor >= rule.minFactor && uncertaintyEvidence(m).softness >= rule.minSoftness) {

@@ -44,12 +44,11 @@ export type CalibratedPrecision = keyof typeof CUTOUT_CALIBRATION.network;
 
 /**
  * Network passes counted for a quality, in passes at its working size: `best` may also run the
- * context pass (models.json contextPass, a subject cut by the frame) and a mirrored pass at 512 px
- * (about a third of one at 1024), `max` the mirrored pass at 1024 and the context pass; a budget is
- * a ceiling, so its estimate counts them all.
+ * context pass (models.json contextPass, a subject cut by the frame), `max` the mirrored pass and
+ * the context pass; a budget is a ceiling, so its estimate counts them all.
  */
 export function networkPasses(quality: Quality): number {
-  return quality === 'max' ? 3 : quality === 'best' ? 2.35 : 1;
+  return quality === 'max' ? 3 : quality === 'best' ? 2 : 1;
 }
 
 /** `max` works at best's size: its passes cost what best's do. */
