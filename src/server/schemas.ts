@@ -55,7 +55,7 @@ export const IMAGE_HEADERS = {
 export const IMAGE_ERRORS = {
   400: 'An invalid or unknown field, or no image (details.field names it).',
   413: 'A file or field over the upload limit, or more pixels than the server takes.',
-  415: 'Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart.',
+  415: 'Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart.',
   422: 'A damaged image, no subject found, or an energy budget that cannot be met.',
   429: 'The server is busy (details.reason: busy) or the rate limit is reached; Retry-After says when to retry.',
 } as const;

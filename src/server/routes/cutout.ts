@@ -21,7 +21,7 @@ export const CutoutBodySchema = {
   additionalProperties: false,
   properties: {
     image_file: { isFile: true, description: 'The photo: JPEG, PNG, WebP, AVIF, TIFF or GIF (recognised from its bytes).' },
-    quality: { type: 'string', enum: [...QUALITIES], default: 'best', description: "The network's working resolution: fast 512, balanced 768, best 1024; max works at 1024 too and adds every second network pass best may skip (the mirrored photo, and the photo framed in grey when the subject touches the frame), for up to three passes." },
+    quality: { type: 'string', enum: [...QUALITIES], default: 'best', description: "The network's working resolution: fast 512, balanced 768, best 1024; max works at 1024 too and adds the passes best skips for time (the mirrored photo when the matte is undecided, and the photo framed in grey whenever the subject touches the frame), for up to three passes." },
     format: { type: 'string', enum: ['png', 'jpeg', 'jpg', 'webp', 'avif'], default: 'png' },
     channels: { type: 'string', enum: ['rgba', 'alpha'], default: 'rgba', description: 'rgba: the cutout; alpha: the matte alone, one grey channel.' },
     bg_color: { type: 'string', maxLength: 64, description: 'Lay the cutout on a colour: hex (#fff, 336699, #33669980) or a name (white).' },
