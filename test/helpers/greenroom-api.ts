@@ -558,11 +558,11 @@ export interface operations {
                      */
                     image_file: Blob;
                     /**
-                     * @description The network's working resolution: fast 512, balanced 768, best 1024.
+                     * @description The network's working resolution: fast 512, balanced 768, best 1024; max works at 1024 too and adds the passes best skips for time (the mirrored photo when the matte is undecided, and the photo framed in grey whenever the subject touches the frame), for up to three passes.
                      * @default best
                      * @enum {string}
                      */
-                    quality?: "fast" | "balanced" | "best";
+                    quality?: "fast" | "balanced" | "best" | "max";
                     /**
                      * @default png
                      * @enum {string}
@@ -695,7 +695,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart. */
+            /** @description Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -811,7 +811,7 @@ export interface operations {
                      * @description Cutout quality.
                      * @enum {string}
                      */
-                    quality?: "fast" | "balanced" | "best";
+                    quality?: "fast" | "balanced" | "best" | "max";
                     /**
                      * Format: binary
                      * @description The coarse-matte.png of a preview cutout of this photo (POST /v1/cutout with preview), unchanged: refined for this edit, the network does not run.
@@ -907,7 +907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart. */
+            /** @description Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1094,7 +1094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart. */
+            /** @description Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1436,7 +1436,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart. */
+            /** @description Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1616,7 +1616,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart. */
+            /** @description Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1779,7 +1779,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bytes of no image format, or an unsupported one (HEIC, BMP, PSD...); or a body that is not multipart. */
+            /** @description Bytes of no image format, or an unsupported one (BMP, PSD, SVG...; JPEG, PNG, WebP, AVIF, TIFF, GIF and HEIC are read); or a body that is not multipart. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2152,7 +2152,7 @@ export interface operations {
                     "application/json": {
                         /**
                          * @description The model used when a request names none (this server's GREENROOM_MODEL, else the manifest's default)
-                         * @example isnet
+                         * @example isnet-int8
                          */
                         default: string;
                         /**
@@ -2160,13 +2160,15 @@ export interface operations {
                          * @example {
                          *       "fast": 512,
                          *       "balanced": 768,
-                         *       "best": 1024
+                         *       "best": 1024,
+                         *       "max": 1024
                          *     }
                          */
                         qualities: {
                             fast: number;
                             balanced: number;
                             best: number;
+                            max: number;
                         };
                         models: {
                             /**

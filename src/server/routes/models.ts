@@ -11,13 +11,13 @@ const ModelsSchema = {
   type: 'object',
   required: ['default', 'qualities', 'models'],
   properties: {
-    default: { type: 'string', description: "The model used when a request names none (this server's GREENROOM_MODEL, else the manifest's default)", example: 'isnet' },
+    default: { type: 'string', description: "The model used when a request names none (this server's GREENROOM_MODEL, else the manifest's default)", example: 'isnet-int8' },
     qualities: {
       type: 'object',
       description: 'The network working size, in pixels, of each `quality`',
       required: [...QUALITIES],
       properties: Object.fromEntries(QUALITIES.map((q) => [q, { type: 'integer' }])),
-      example: { fast: 512, balanced: 768, best: 1024 },
+      example: { fast: 512, balanced: 768, best: 1024, max: 1024 },
     },
     models: {
       type: 'array',
