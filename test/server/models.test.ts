@@ -33,7 +33,7 @@ test('GET /v1/models lists every model of models.json with its precision, the de
   const manifest = loadManifest();
   assert.equal(body.default, studio.config.defaultModel);
   assert.deepEqual(body.models.map((m) => m.id), Object.keys(manifest.models));
-  assert.deepEqual(body.qualities, { fast: 512, balanced: 768, best: 1024 });
+  assert.deepEqual(body.qualities, { fast: 512, balanced: 768, best: 1024, max: 1024 });
   const fp16 = body.models.find((m) => m.id === 'isnet')!;
   const int8 = body.models.find((m) => m.id === 'isnet-int8')!;
   assert.equal(fp16.precision, 'fp16');
