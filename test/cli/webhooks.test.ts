@@ -20,8 +20,9 @@ test('greenroom batch --callback-url: one signed delivery after a failed try, th
   const receiver = await startReceiver([503]);
   try {
     const out = path.join(tmp, 'out');
+    // The CLI polls the job every 200 ms to say each failed try: the backoff leaves the failed state in view that long and more, even on a busy machine.
     const r = await runCli(['batch', path.join(PHOTOS, 'coffee.png'), '--out', out, '--quality', 'fast', '--size', '300x300', '--callback-url', receiver.url], {
-      env: { GREENROOM_DATA_DIR: path.join(tmp, 'data'), GREENROOM_WEBHOOK_SECRET: SECRET, GREENROOM_WEBHOOK_PRIVATE: 'allow', GREENROOM_WEBHOOK_BACKOFF_MS: '100' },
+      env: { GREENROOM_DATA_DIR: path.join(tmp, 'data'), GREENROOM_WEBHOOK_SECRET: SECRET, GREENROOM_WEBHOOK_PRIVATE: 'allow', GREENROOM_WEBHOOK_BACKOFF_MS: '1500' },
     });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(fs.readdirSync(out), ['coffee.png']);
