@@ -81,7 +81,7 @@ export function proxyQualityMarkdown(q: ProxyQualityResults): string {
     '',
     ...q.sets.map((s) => `- ${s.id}: mimics ${s.mimics}${s.every > 1 ? `; every ${s.every}th image` : ''}.`),
     '',
-    'Both greenroom rows run `best`: the network at 1024 px, its mirrored pass at 512 px for photos 2x the working size or more whose first matte is undecided (models.json mirroredPass), and the context pass when the subject touches the frame (contextPass). ' +
+    'Both greenroom rows run `best`: the network at 1024 px, the context pass when the subject touches the frame and the matte is unsure (models.json contextPass), specks and false holes cleaned (cleanMatte). ' +
       "The uncertainty score's Spearman rank correlation with each image's MAE (greenroom default; the issue asks at least 0.6): " +
       q.sets
         .map((s) => {
