@@ -8,20 +8,12 @@
  * never reads another band's field, so bands can run on any number of threads, in any order, and
  * give the same field. Random numbers come from a generator seeded by (seed, level, round, band).
  */
+import { mulberry32 } from '../scenes/rng.ts';
 import { histogramBin, HISTOGRAM_BINS } from './histogram.ts';
 import { accepts, CHANNELS, type Level } from './level.ts';
 
-/** A small deterministic generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator: the scenes' mulberry32 stream. */
+export const random = mulberry32;
 
 /**
  * The distance between the patch centred at target (px, py), clipped to the level, and the one
