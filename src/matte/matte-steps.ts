@@ -28,8 +28,9 @@ export interface ContextReport {
 
 /**
  * The first matte fused with the context pass's (its raw square output, at the first's size; the
- * matte lab also tries smaller ones): used where the first is unsure, unless the second hugs the photo's rectangle (a picture of the photo): at least
- * `hugLimit` of its edge, or `growth` more of it than the first matte. A new plane.
+ * matte lab also tries smaller ones): used where the first is unsure, unless the second hugs the
+ * photo's rectangle (a picture of the photo): at least `hugLimit` of its edge, or `growth` more of
+ * it than the first matte. A new plane.
  */
 export function fuseContextPass(first: Plane, second: Float32Array, hugLimit = PICTURE_HUG, growth = PICTURE_GROWTH): { data: Float32Array; report: ContextReport } {
   const cropped = contextMatte(second, contextFrame(Math.round(Math.sqrt(second.length))), first.width);
