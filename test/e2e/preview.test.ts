@@ -5,34 +5,23 @@
  * full-resolution file from the photo and the coarse matte (no network) and it has the photo's
  * size; touch-up loads the full-resolution cutout the same way.
  */
-import os from 'node:os';
-import path from 'node:path';
-process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
-process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
-
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser, Response } from 'playwright-core';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import type { Response } from 'playwright-core';
 import sharp from 'sharp';
-import { SHOTS_DIR, startWebStudio, type WebStudio } from '../helpers/browser.ts';
+import { SHOTS_DIR, webStudioSuite } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
 
-let web: WebStudio | undefined;
-let browser: Browser;
-let url = '';
+const web = webStudioSuite();
 const big = path.join(SHOTS_DIR, 'preview-2400x1800.jpg');
 
 before(async () => {
-  web = await startWebStudio();
-  ({ browser, url } = web);
   // Larger than a preview (1024 px), as a phone photo is.
   await sharp(photo('motorcycle_left.png')).resize(2400, 1800, { fit: 'fill' }).jpeg({ quality: 90 }).toFile(big);
 });
 
-after(async () => {
-  await web?.close();
-});
 
 /** An image route's answer, as the server described it in its headers. */
 interface Call {
@@ -49,14 +38,14 @@ function callOf(r: Response): Call {
 }
 
 test('the card shows from the preview before any full-resolution file; Download gives the full-resolution file', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const calls: Call[] = [];
   page.on('response', (r) => {
     if (r.request().method() === 'POST') calls.push(callOf(r));
   });
-  await page.goto(url);
+  await page.goto(web.url);
   await page.locator('#model option').first().waitFor({ state: 'attached' });
   await page.click('#quality button[data-quality="fast"]');
   await page.setInputFiles('#files', big);

@@ -6,31 +6,16 @@
  * the photo as it came; undo and redo are exact; Done hands the retouched photo to the card,
  * which is cut out again. Then a pen stroke, and a phone with touch (one finger paints, two zoom).
  */
-import os from 'node:os';
-import path from 'node:path';
-process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
-process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
-
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { SHOTS_DIR, startWebStudio, type WebStudio } from '../helpers/browser.ts';
+import { SHOTS_DIR, webStudioSuite } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
 
-let web: WebStudio | undefined;
-let browser: Browser;
-let url = '';
-
-before(async () => {
-  web = await startWebStudio();
-  ({ browser, url } = web);
-});
-
-after(async () => {
-  await web?.close();
-});
+const web = webStudioSuite();
 
 const PHOTO = 'motorcycle_left.png';
 const WIDTH = 741, HEIGHT = 500;
@@ -76,7 +61,7 @@ function changes(a: number[], b: number[], path: [number, number][]): { changed:
 }
 
 async function uploadAndOpen(page: Page, tap = false): Promise<void> {
-  await page.goto(url);
+  await page.goto(web.url);
   await page.setInputFiles('#files', photo(PHOTO));
   await page.locator('.card[data-state="ready"]').waitFor({ timeout: 90_000 });
   if (tap) await page.locator('.card .retouch').tap();
@@ -91,7 +76,7 @@ async function brush(page: Page, radius: number): Promise<void> {
 }
 
 test('desktop: paint over the clutter behind the seat, release, it is filled there and nowhere else, as the server fills it; before/after, undo, redo, done', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await uploadAndOpen(page);
@@ -121,9 +106,9 @@ test('desktop: paint over the clutter behind the seat, release, it is filled the
     for (const [k, v] of Object.entries(fields)) f.append(k, v, ...(typeof v === 'string' ? [] : [`${k}.png`]) as []);
     return f;
   };
-  const cutout = await fetch(`${url}/v1/cutout`, { method: 'POST', body: form({ image_file: new Blob([photoBytes]) }) });
+  const cutout = await fetch(`${web.url}/v1/cutout`, { method: 'POST', body: form({ image_file: new Blob([photoBytes]) }) });
   assert.equal(cutout.status, 200);
-  const res = await fetch(`${url}/v1/retouch`, { method: 'POST', body: form({ image_file: new Blob([photoBytes]), matte_file: new Blob([await cutout.arrayBuffer()]), strokes: JSON.stringify([stroke]) }) });
+  const res = await fetch(`${web.url}/v1/retouch`, { method: 'POST', body: form({ image_file: new Blob([photoBytes]), matte_file: new Blob([await cutout.arrayBuffer()]), strokes: JSON.stringify([stroke]) }) });
   assert.equal(res.status, 200, await res.clone().text());
   const served = [...(await sharp(Buffer.from(await res.arrayBuffer())).removeAlpha().raw().toBuffer())];
   const differ = served.filter((v, i) => Math.abs(v - filled[i]!) > 1).length;
@@ -156,7 +141,7 @@ test('desktop: paint over the clutter behind the seat, release, it is filled the
 });
 
 test('pen: a pen stroke is painted and filled like the mouse\'s', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await uploadAndOpen(page);
   const original = await current(page);
   await brush(page, RADIUS);
@@ -174,7 +159,7 @@ test('pen: a pen stroke is painted and filled like the mouse\'s', { timeout: 240
 });
 
 test('phone: a finger paints, two fingers zoom without painting, undo and redo by tap', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true });
+  const context = await web.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

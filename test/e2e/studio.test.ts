@@ -4,37 +4,31 @@
  * server runs in this process on a free port with the real model; the page is the Vite build
  * in web/dist (npm install builds it).
  */
-import os from 'node:os';
-import path from 'node:path';
-process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
-process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
-
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { SHOTS_DIR, startWebStudio, type WebStudio } from '../helpers/browser.ts';
+import { SHOTS_DIR, webStudioSuite } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
 
-let web: WebStudio | undefined;
-let browser: Browser;
-let url = '';
+const web = webStudioSuite();
 
-before(async () => {
-  web = await startWebStudio();
-  ({ browser, url } = web);
-});
-
-after(async () => {
-  await web?.close();
-});
+/** The page's uncaught errors and the paths it POSTs to, as they happen. */
+function watch(page: Page): { errors: string[]; posts: string[] } {
+  const errors: string[] = [];
+  const posts: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
+  return { errors, posts };
+}
 
 test('a seller drops a photo, sees the cutout, picks a template and downloads a valid image', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
+  await page.goto(web.url);
   await page.setInputFiles('#files', photo('coffee.png'));
   const card = page.locator('.card').first();
   await card.locator('xpath=self::*[@data-state="ready"]').waitFor({ timeout: 60_000 });
@@ -63,8 +57,8 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
   assert.deepEqual(errors, []);
 
   // Phone-sized: the same page, one column, still usable.
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-  await phone.goto(url);
+  const phone = await web.browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  await phone.goto(web.url);
   await phone.setInputFiles('#files', photo('motorcycle_left.png'));
   await phone.locator('.card[data-state="ready"]').waitFor({ timeout: 60_000 });
   await phone.screenshot({ path: path.join(SHOTS_DIR, 'phone.png'), fullPage: true });
@@ -73,12 +67,9 @@ test('a seller drops a photo, sees the cutout, picks a template and downloads a 
 });
 
 test('on a server without a job queue, photos dropped together are cut out one by one', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  const posts: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
-  await page.goto(url);
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { errors, posts } = watch(page);
+  await page.goto(web.url);
   await page.locator('#model option').first().waitFor({ state: 'attached' });
   await page.click('#quality button[data-quality="fast"]');
   await page.setInputFiles('#files', [photo('chelsea.png'), photo('rocket.jpg')]);
@@ -91,12 +82,9 @@ test('on a server without a job queue, photos dropped together are cut out one b
 });
 
 test('an iPhone photo (HEIC) dropped into the studio shows at its rotated size and is cut out like a JPEG', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  const posts: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
-  await page.goto(url);
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { errors, posts } = watch(page);
+  await page.goto(web.url);
   await page.click('#quality button[data-quality="fast"]');
   const heic = path.join(import.meta.dirname, '..', 'fixtures', 'heic', 'coffee-p3-icc-rot90.heic');
   await page.setInputFiles('#files', { name: 'IMG_0042.HEIC', mimeType: 'image/heic', buffer: fs.readFileSync(heic) });

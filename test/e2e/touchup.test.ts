@@ -5,31 +5,16 @@
  * cutout the server makes from the same strokes (the same matte), and apply it to the card. Then
  * the same on a phone-sized page with touch events (one finger paints, two fingers zoom).
  */
-import os from 'node:os';
-import path from 'node:path';
-process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
-process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
-
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { SHOTS_DIR, startWebStudio, type WebStudio } from '../helpers/browser.ts';
+import { SHOTS_DIR, webStudioSuite } from '../helpers/browser.ts';
 import { photo } from '../helpers/images.ts';
 
-let web: WebStudio | undefined;
-let browser: Browser;
-let url = '';
-
-before(async () => {
-  web = await startWebStudio();
-  ({ browser, url } = web);
-});
-
-after(async () => {
-  await web?.close();
-});
+const web = webStudioSuite();
 
 /** The editor's current matte (its hidden working canvas), as an array. */
 async function matte(page: Page): Promise<number[]> {
@@ -72,14 +57,14 @@ const STROKE: [number, number][] = [[150, 152], [150, 160], [150, 170], [150, 17
 async function uploadAndOpen(page: Page): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
+  await page.goto(web.url);
   await page.setInputFiles('#files', photo(PHOTO));
   await page.locator('.card[data-state="ready"]').waitFor({ timeout: 90_000 });
   assert.deepEqual(errors, []);
 }
 
 test('desktop: erase a stroke behind the seat, the cutout changes there and nowhere else; undo, redo, download, apply', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await uploadAndOpen(page);
@@ -135,7 +120,7 @@ test('desktop: erase a stroke behind the seat, the cutout changes there and nowh
 });
 
 test('phone: a finger paints an erase stroke, two fingers zoom, undo and redo by tap, download', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true, acceptDownloads: true });
+  const context = await web.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApp } from '../../src/server/app.ts';
 import { Studio } from '../../src/studio.ts';
@@ -53,6 +54,35 @@ export async function startWebStudio(): Promise<WebStudio> {
       await browser.close();
       await app.close();
       await studio.close();
+    },
+  };
+}
+
+/**
+ * The web studio for one test file: started before its tests (on the tests' cache and data
+ * folders unless the environment names others), closed after them. Read `browser` and `url` in
+ * the tests.
+ */
+export function webStudioSuite(): { readonly browser: Browser; readonly url: string } {
+  let web: WebStudio | undefined;
+  before(async () => {
+    process.env.GREENROOM_CACHE_DIR = path.join(os.tmpdir(), 'greenroom-test-cache');
+    process.env.GREENROOM_DATA_DIR ??= path.join(os.tmpdir(), 'greenroom-test-data');
+    web = await startWebStudio();
+  });
+  after(async () => {
+    await web?.close();
+  });
+  const started = (): WebStudio => {
+    assert.ok(web, 'the web studio starts before the tests');
+    return web;
+  };
+  return {
+    get browser() {
+      return started().browser;
+    },
+    get url() {
+      return started().url;
     },
   };
 }
